@@ -1,0 +1,1 @@
+"""Experiments: fluxes, materials, geometry and the catalogue of detectors."""

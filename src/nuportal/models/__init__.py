@@ -1,0 +1,1 @@
+"""Model layer: user parameters -> a validated, immutable model with derived couplings."""

@@ -1,0 +1,1 @@
+"""Physics kernels: kinematics, form factors and cross sections (vectorised over arrays)."""
