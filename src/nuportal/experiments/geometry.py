@@ -29,7 +29,8 @@ A capsule made of a cylinder and two spherical caps::
     >>> import numpy as np
     >>> body = Cylinder(radius=100.0, length=400.0)
     >>> cap = SphericalCap(sphere_radius=100.0, height=100.0)
-    >>> capsule = body | cap.placed([0, 0, 200]) | cap.placed([0, 0, -200], rotation_matrix([1, 0, 0], np.pi))
+    >>> flip = rotation_matrix([1, 0, 0], np.pi)  # turns +z into -z
+    >>> capsule = body | cap.placed([0, 0, 200]) | cap.placed([0, 0, -200], flip)
     >>> round(capsule.volume / (np.pi * 100**2 * 400 + 4 / 3 * np.pi * 100**3), 5)
     1.0
     >>> capsule.path_length(np.array([[0.0, 0.0, -1000.0]]), np.array([[0.0, 0.0, 1.0]]))
@@ -143,7 +144,7 @@ def rotation_matrix(axis: npt.ArrayLike, angle: float) -> FloatArray:
 
     Examples
     --------
-    >>> rotation_matrix([0, 0, 1], np.pi / 2) @ [1.0, 0.0, 0.0]  # doctest: +SKIP
+    >>> np.round(rotation_matrix([0, 0, 1], np.pi / 2) @ [1.0, 0.0, 0.0], 12)
     array([0., 1., 0.])
     """
     k = _unit_vector(axis, "rotation axis")
@@ -335,9 +336,7 @@ class Volume(abc.ABC):
     def _set_frame(self, rotation: FloatArray, translation: FloatArray) -> None:
         self._rot = _readonly(np.array(rotation, dtype=float))
         self._shift = _readonly(np.array(translation, dtype=float))
-        self._identity = bool(
-            np.array_equal(self._rot, np.eye(3)) and not np.any(self._shift)
-        )
+        self._identity = bool(np.array_equal(self._rot, np.eye(3)) and not np.any(self._shift))
 
     # -- hooks ---------------------------------------------------------------------------------
 
@@ -671,9 +670,7 @@ class Box(_Primitive):
         Centre in cm.
     """
 
-    def __init__(
-        self, size: npt.ArrayLike, center: npt.ArrayLike = (0.0, 0.0, 0.0)
-    ) -> None:
+    def __init__(self, size: npt.ArrayLike, center: npt.ArrayLike = (0.0, 0.0, 0.0)) -> None:
         edges = _vector3(size, "box size")
         if np.any(edges <= 0.0):
             raise NuportalError(f"box size must be 3 edge lengths > 0 (in cm), got {size!r}")
@@ -970,6 +967,8 @@ class _Boolean(Volume):
         inner = f" {self._symbol} ".join(repr(part) for part in self.parts)
         if self._identity:
             return f"({inner})"
+        if np.array_equal(self._rot, np.eye(3)):
+            return f"({inner}).placed({_fmt(self._shift)})"
         return f"({inner}).placed({_fmt(self._shift)}, rotation={self._rot.round(6).tolist()})"
 
     # -- how the parts' memberships combine ----------------------------------------------------
@@ -1035,8 +1034,9 @@ class _Boolean(Volume):
         e1 = np.cross(u, [0.0, 0.0, 1.0])
         e1 /= np.linalg.norm(e1)
         e2 = np.cross(u, e1)
-        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1])
-                            for z in (lo[2], hi[2])])  # fmt: skip
+        corners = np.array(
+            [[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1]) for z in (lo[2], hi[2])]
+        )
         p1, p2, pu = corners @ e1, corners @ e2, corners @ u
         start = pu.min() - 1.0 - 1e-3 * (pu.max() - pu.min())
         rule = 0.5 * (_QUAD_NODES + 1.0)  # nodes on [0, 1]
@@ -1099,7 +1099,9 @@ def _merge_intervals(
     """
     enters = np.concatenate([s[:, :, 0] for s in sets], axis=1)
     exits = np.concatenate([s[:, :, 1] for s in sets], axis=1)
-    w = np.concatenate([np.full(s.shape[1], wt, dtype=np.int64) for s, wt in zip(sets, weights)])
+    w = np.concatenate(
+        [np.full(s.shape[1], wt, dtype=np.int64) for s, wt in zip(sets, weights, strict=True)]
+    )
     times = np.concatenate([enters, exits], axis=1)
     steps = np.concatenate([w, -w])
     order = np.argsort(times, axis=1, kind="stable")
@@ -1320,7 +1322,9 @@ def _shape_from_dict(spec: Any, where: str) -> Volume:
             f"{where}: missing key 'type'; allowed types: {', '.join(sorted(_SHAPE_KEYS))}"
         )
     if not isinstance(kind, str) or kind not in _SHAPE_KEYS:
-        raise NuportalError(f"{where}: " + unknown_name_message("shape type", str(kind), _SHAPE_KEYS))
+        raise NuportalError(
+            f"{where}: " + unknown_name_message("shape type", str(kind), _SHAPE_KEYS)
+        )
     required, optional = _SHAPE_KEYS[kind]
     allowed = {"type", *required, *optional, *_PLACEMENT_KEYS}
     for key in spec:
