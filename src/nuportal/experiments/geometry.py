@@ -960,7 +960,8 @@ class _Boolean(Volume):
                     f"{type(self).__name__} parts must be geometry shapes (Volume), got {part!r}"
                 )
         self.parts: tuple[Volume, ...] = tuple(parts)
-        self._cached_volume: float | None = None
+        # shared by placed copies (placement does not change the volume)
+        self._volume_cache: list[float] = []
         self._boxes = [part.bounding_box() for part in self.parts]
 
     def __repr__(self) -> str:
@@ -1007,10 +1008,10 @@ class _Boolean(Volume):
         return _rejection_sample(self._contains_local, lo, hi, n, rng, repr(self))
 
     def _volume_local(self) -> float:
-        if self._cached_volume is None:
+        if not self._volume_cache:
             exact = self._exact_volume()
-            self._cached_volume = self._integrate_volume() if exact is None else exact
-        return self._cached_volume
+            self._volume_cache.append(self._integrate_volume() if exact is None else exact)
+        return self._volume_cache[0]
 
     def _integrate_volume(self) -> float:
         """Volume from chord lengths of parallel rays, integrated over their cross-section.

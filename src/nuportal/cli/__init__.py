@@ -1,0 +1,1 @@
+"""The ``nuportal`` command line (thin: parses, calls the Python API, prints)."""
