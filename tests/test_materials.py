@@ -42,7 +42,7 @@ def test_every_material_is_valid(name: str) -> None:
     assert m.description
     # atoms per gram: Σ n_i A_i / N_A = 1 g
     per_gram = m.targets_per_gram()
-    grams = sum(n * atomic_weight(nuc) / AVOGADRO for nuc, n in zip(m.nuclei, per_gram.values()))
+    grams = sum(n * atomic_weight(nucleus(k)) / AVOGADRO for k, n in per_gram.items())
     assert grams == pytest.approx(1.0, rel=1e-12)
 
 
@@ -67,8 +67,8 @@ def test_elemental_mass_fractions_from_atomic_weights() -> None:
     c, h = ATOMIC_WEIGHTS["C"], ATOMIC_WEIGHTS["H"]
     assert oil.mass_fraction("C12") == pytest.approx(c / (c + 2 * h), rel=1e-12)
     assert oil.mass_fraction("H1") == pytest.approx(2 * h / (c + 2 * h), rel=1e-12)
-    # DarkNews's nucleon-count fractions 12/14, 2/14 differ by less than 0.1 %
-    assert oil.mass_fraction("C12") == pytest.approx(12 / 14, rel=1e-3)
+    # DarkNews's nucleon-count fractions 12/14, 2/14 differ by about 0.1 %
+    assert oil.mass_fraction("C12") == pytest.approx(12 / 14, rel=2e-3)
     dirt = material("dirt")
     assert dirt.mass_fraction("Si28") == pytest.approx(28.085 / (28.085 + 2 * 15.999))
     assert dirt.mass_fraction("Si28") == pytest.approx(28 / 60, rel=2e-3)
@@ -102,8 +102,9 @@ def test_effective_materials_are_renormalised() -> None:
 
 
 def test_untabulated_element_uses_the_nuclide_mass() -> None:
-    he = nucleus("He4")
-    assert atomic_weight(he) == pytest.approx(4.0026, rel=1e-4)
+    # beryllium-9 is tabulated; an element outside the table falls back to the nuclide mass
+    assert atomic_weight(nucleus("Be9")) == 9.0122
+    assert atomic_weight(nucleus("Au197")) == pytest.approx(196.97, rel=5e-4)
 
 
 def test_material_is_frozen() -> None:

@@ -7,7 +7,7 @@ computed from the chemical formula with the standard atomic weights of the natur
 (IUPAC/CIAAW, "Standard atomic weights of the elements 2021", Pure Appl. Chem. 94 (2022) 573,
 abridged/conventional values, table :data:`ATOMIC_WEIGHTS`): e.g. mineral oil (CH2)n is
 C 12.011 / 14.027 = 0.8563 and H 0.1437 by mass. (DarkNews-generator uses the nucleon-count
-approximation 12/14, 2/14 = 0.857, 0.143; the difference is below 0.1 %.)
+approximation 12/14, 2/14 = 0.857, 0.143, which differs by 0.1 %.)
 
 :meth:`Material.targets_per_gram` counts atoms of each element per gram with the same atomic
 weights, i.e. it counts natural carbon atoms, attributed to the representative nuclide.
@@ -35,22 +35,38 @@ __all__ = ["ATOMIC_WEIGHTS", "MATERIALS", "Material", "list_materials", "materia
 ATOMIC_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
         "H": 1.008,
+        "He": 4.0026,
+        "Li": 6.94,
+        "Be": 9.0122,
+        "B": 10.81,
         "C": 12.011,
         "N": 14.007,
         "O": 15.999,
+        "F": 18.998,
+        "Na": 22.990,
+        "Mg": 24.305,
+        "Al": 26.982,
         "Si": 28.085,
+        "S": 32.06,
         "Cl": 35.45,
         "Ar": 39.95,
+        "K": 39.098,
+        "Ca": 40.078,
         "Ti": 47.867,
+        "Cr": 51.996,
+        "Mn": 54.938,
         "Fe": 55.845,
+        "Ni": 58.693,
         "Cu": 63.546,
         "Zn": 65.38,
+        "Ge": 72.630,
+        "I": 126.90,
+        "Xe": 131.29,
+        "Cs": 132.91,
         "W": 183.84,
         "Pb": 207.2,
     }
 )
-
-_M_ELECTRON_U = 5.48579909065e-4  # electron mass in u (CODATA 2018)
 
 
 def _element(nuc: Nucleus) -> str:
@@ -61,13 +77,13 @@ def atomic_weight(nuc: Nucleus) -> float:
     """Atomic weight (g/mol) used for the element that ``nuc`` represents.
 
     The standard atomic weight of the natural element (:data:`ATOMIC_WEIGHTS`) when tabulated,
-    otherwise the atomic mass of the nuclide itself (nuclear mass plus Z electron masses, in u;
-    electron binding energies neglected).
+    otherwise the mass of the nuclide itself in u (``Nucleus.mass`` / 0.93149410242 GeV; good
+    to the electron masses, < 3e-4 relative, for a single-isotope element).
     """
     symbol = _element(nuc)
     if symbol in ATOMIC_WEIGHTS:
         return ATOMIC_WEIGHTS[symbol]
-    return nuc.mass / AMU_GEV + nuc.z * _M_ELECTRON_U
+    return nuc.mass / AMU_GEV
 
 
 @dataclass(frozen=True)
