@@ -325,7 +325,7 @@ def test_sample_within_bins_is_uniform_and_reproducible(toy: Flux) -> None:
 
 
 def test_missing_file_names_the_file(tmp_path: Path) -> None:
-    with pytest.raises(DataFileNotFoundError, match="fluxes/bnb_miniboone_numode.txt"):
+    with pytest.raises(DataFileNotFoundError, match=r"fluxes/bnb_miniboone_numode\.txt"):
         load_flux("bnb_miniboone_numode", data_dir=tmp_path)
 
 

@@ -43,7 +43,8 @@ def show(name: str) -> None:
             vol.name, vol.role, vol.material.name, f"{vol.volume_cm3 / 1e6:.4g}", f"{vol.mass_t:.4g}", nominal
         )
     console.print(table)
-    if exp.fiducial_mass_t is not None:
-        console.print(f"fiducial mass = {exp.fiducial_mass_t:.4g} t")
+    fiducial = exp.fiducial_mass_t()
+    if fiducial is not None:
+        console.print(f"fiducial mass = {fiducial:.4g} t")
     for key, text in exp.sources.items():
         console.print(f"[dim]{key}:[/] {text}")

@@ -76,6 +76,9 @@ FLAVOUR_PDG: dict[str, int] = {
 FLAVOUR_NAMES: dict[int, str] = {pdg: name for name, pdg in FLAVOUR_PDG.items()}
 
 FloatArray = NDArray[np.float64]
+_Hist = tuple[ArrayLike, ArrayLike]
+#: ``{flavour: (edges, values)}`` with flavours given by PDG number or name
+HistogramMap = Mapping[int, _Hist] | Mapping[str, _Hist] | Mapping[int | str, _Hist]
 
 
 def flavour_pdg(flavour: int | str) -> int:
@@ -149,11 +152,14 @@ class Flux:
     name: str
     description: str
     is_approximate: bool
+    _edges: dict[int, FloatArray]
+    _density: dict[int, FloatArray]
+    _cumulative: dict[int, FloatArray]
 
     def __init__(
         self,
         name: str,
-        histograms: Mapping[int | str, tuple[ArrayLike, ArrayLike]],
+        histograms: HistogramMap,
         *,
         description: str = "",
         is_approximate: bool = False,
@@ -163,7 +169,8 @@ class Flux:
         edges: dict[int, FloatArray] = {}
         density: dict[int, FloatArray] = {}
         cumulative: dict[int, FloatArray] = {}
-        for key, (e, d) in histograms.items():
+        items: list[tuple[int | str, _Hist]] = list(histograms.items())
+        for key, (e, d) in items:
             pdg = flavour_pdg(key)
             if pdg in edges:
                 raise NuportalError(f"flux {name!r}: flavour {FLAVOUR_NAMES[pdg]} given twice")
@@ -194,7 +201,7 @@ class Flux:
     def from_bin_contents(
         cls,
         name: str,
-        histograms: Mapping[int | str, tuple[ArrayLike, ArrayLike]],
+        histograms: HistogramMap,
         *,
         description: str = "",
         is_approximate: bool = False,
@@ -203,8 +210,9 @@ class Flux:
 
         Each content is divided by its bin width (GeV) to give the density.
         """
-        converted = {}
-        for key, (e, c) in histograms.items():
+        converted: dict[int | str, _Hist] = {}
+        items: list[tuple[int | str, _Hist]] = list(histograms.items())
+        for key, (e, c) in items:
             e_arr = np.asarray(e, dtype=np.float64)
             converted[key] = (e_arr, np.asarray(c, dtype=np.float64) / np.diff(e_arr))
         return cls(name, converted, description=description, is_approximate=is_approximate)
