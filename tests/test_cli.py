@@ -26,7 +26,10 @@ def test_rates_json_to_stdout(capsys, data_dir):
 
 def test_rates_from_run_card(tmp_path, capsys, data_dir):
     card = tmp_path / "run.toml"
-    card.write_text('[model]\nbenchmark = "minimal_hnl"\nm4 = 0.3\n[rates]\nexperiment = "miniboone_numode"\nflavours = ["numu"]\n')
+    card.write_text(
+        '[model]\nbenchmark = "minimal_hnl"\nm4 = 0.3\n'
+        '[rates]\nexperiment = "miniboone_numode"\nflavours = ["numu"]\n'
+    )
     out = tmp_path / "rates.csv"
     assert main(["rates", "--card", str(card), "--csv", str(out), "--data-dir", str(data_dir)]) == 0
     lines = out.read_text().splitlines()

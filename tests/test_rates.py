@@ -24,7 +24,11 @@ def test_coherent_carbon_rate_matches_direct_integration(data_dir):
     # independent: N_C12 from the mass fraction 12/14 of CH2 and the tank volume, flux density
     # integrated with adaptive quadrature bin by bin
     oil = exp.volume("oil")
-    n_carbon = oil.material.mass_g(oil.volume_cm3) * oil.material.mass_fraction("C12") / (12.0 / 6.02214076e23)
+    n_carbon = (
+        oil.material.mass_g(oil.volume_cm3)
+        * oil.material.mass_fraction("C12")
+        / (12.0 / 6.02214076e23)
+    )
     ups = Upscattering(model, Channel(PDG_NU_MU, "N4", nucleus("C12"), "coherent"))
     flux = exp.flux(data_dir)
     edges, dens = flux.edges(PDG_NU_MU), flux.bin_densities(PDG_NU_MU)

@@ -66,7 +66,11 @@ def _ls_nc(energy, q2, sign):
 
     ga = 0.5 * (G_A - STRANGE_AXIAL_CHARGE) * axial_form_factor(q2)
     tau = q2 / (4 * m**2)
-    a = q2 / m**2 * ((1 + tau) * ga**2 - (1 - tau) * f1**2 + tau * (1 - tau) * f2**2 + 4 * tau * f1 * f2)
+    a = (
+        q2
+        / m**2
+        * ((1 + tau) * ga**2 - (1 - tau) * f1**2 + tau * (1 - tau) * f2**2 + 4 * tau * f1 * f2)
+    )
     b = q2 / m**2 * ga * (f1 + f2)
     c = 0.25 * (ga**2 + f1**2 + tau * f2**2)
     w = (4 * m * energy - q2) / m**2
@@ -80,7 +84,9 @@ def test_nc_elastic_proton_matches_llewellyn_smith(flavour):
     q2 = np.linspace(0.01, 0.95 * ups.q2_limits(energy)[1], 30)
     expected = _ls_nc(energy, q2, +1 if flavour > 0 else -1) * Z_FACTOR
     np.testing.assert_allclose(ups.dsigma_dq2(energy, q2), expected, rtol=1e-2)
-    total, _ = integrate.quad(lambda x: _ls_nc(energy, x, np.sign(flavour)), *ups.q2_limits(energy), limit=200)
+    total, _ = integrate.quad(
+        lambda x: _ls_nc(energy, x, np.sign(flavour)), *ups.q2_limits(energy), limit=200
+    )
     assert ups.sigma(energy) == pytest.approx(total * Z_FACTOR, rel=1e-2)
 
 
@@ -116,7 +122,9 @@ def test_dipole_coherent_matches_closed_form(m4):
     q2 = np.geomspace(max(q2_min * 1.01, 1e-12), min(q2_max, 0.3), 20)
     t = q2 / (2 * target.mass)
     f_p, _ = nuclear_form_factors(target, q2)
-    expected = _tmm_brdar(energy, t, m4, target.mass, target.z, f_p, mu) / (2 * target.mass) * GEV2_TO_CM2
+    expected = (
+        _tmm_brdar(energy, t, m4, target.mass, target.z, f_p, mu) / (2 * target.mass) * GEV2_TO_CM2
+    )
     # The closed form agrees to 3e-5 over the range and to 2.5e-4 at 1.01 Q²_min for
     # m4 = 0.3 GeV, where its terms cancel to 1 part in 10³; the spin-sum trace below checks
     # the amplitude itself to 1e-12.
@@ -129,7 +137,9 @@ def test_dipole_helicity_sum_equals_spin_trace():
     from nuportal.physics.kinematics import lab_momenta
 
     target, m4 = nucleus("C12"), 0.3
-    ups = Upscattering(build_model({"m4": m4, "mu_tr_mu4": 1.0}), Channel(14, "N4", target, "coherent"))
+    ups = Upscattering(
+        build_model({"m4": m4, "mu_tr_mu4": 1.0}), Channel(14, "N4", target, "coherent")
+    )
     q2 = np.array([1.01 * ups.q2_limits(1.0)[0], 0.05, 0.2])
     k1, k2, p1, p2, _ = lab_momenta(np.ones(3), q2, m4, target.mass)
     f_p, _ = nuclear_form_factors(target, q2)
@@ -137,15 +147,35 @@ def test_dipole_helicity_sum_equals_spin_trace():
     for i in range(3):
         sigma_q = np.einsum("m,mvab->vab", d.lower(k1[i] - k2[i]), d.SIGMA)
         op = np.einsum("v,vab->ab", d.lower(p1[i] + p2[i]), sigma_q) @ d.P_LEFT
-        trace = np.trace((d.slash(k2[i]) + m4 * np.eye(4)) @ op @ d.slash(k1[i]) @ d.bar_matrix(op)).real
-        assert got[i] == pytest.approx(trace * (E_CHARGE * target.z * f_p[i] / q2[i]) ** 2, rel=1e-12)
+        trace = np.trace(
+            (d.slash(k2[i]) + m4 * np.eye(4)) @ op @ d.slash(k1[i]) @ d.bar_matrix(op)
+        ).real
+        assert got[i] == pytest.approx(
+            trace * (E_CHARGE * target.z * f_p[i] / q2[i]) ** 2, rel=1e-12
+        )
 
 
 CASES = {
-    "light Z' coherent": ({"m4": 0.14, "Umu4": 1e-3, "UD4": 0.9, "mzprime": 0.03, "gD": 1.0, "epsilon": 1e-3}, "C12"),
-    "heavy Z' proton": ({"m4": 0.2, "Umu4": 1e-3, "UD4": 0.9, "mzprime": 1.25, "gD": 1.0, "epsilon": 1e-2}, "p"),
+    "light Z' coherent": (
+        {"m4": 0.14, "Umu4": 1e-3, "UD4": 0.9, "mzprime": 0.03, "gD": 1.0, "epsilon": 1e-3},
+        "C12",
+    ),
+    "heavy Z' proton": (
+        {"m4": 0.2, "Umu4": 1e-3, "UD4": 0.9, "mzprime": 1.25, "gD": 1.0, "epsilon": 1e-2},
+        "p",
+    ),
     "scalar+Z' neutron": (
-        {"m4": 0.1, "Umu4": 1e-2, "UD4": 0.9, "mzprime": 0.5, "gD": 1.0, "epsilon": 1e-3, "mhprime": 0.3, "theta": 1e-3, "yD": 1.0},
+        {
+            "m4": 0.1,
+            "Umu4": 1e-2,
+            "UD4": 0.9,
+            "mzprime": 0.5,
+            "gD": 1.0,
+            "epsilon": 1e-3,
+            "mhprime": 0.3,
+            "theta": 1e-3,
+            "yD": 1.0,
+        },
         "n",
     ),
     "dipole argon": ({"m4": 0.3, "mu_tr_mu4": 1e-6, "Umu4": 1e-2}, "Ar40"),
@@ -164,7 +194,13 @@ def test_total_cross_section_two_quadratures_agree(case):
     ups = Upscattering(build_model(params), _channel(14, target))
     for energy in (ups.threshold * 1.05, 0.8, 3.0):
         lo, hi = ups.q2_limits(energy)
-        ref, _ = integrate.quad(lambda x: float(ups.dsigma_dq2(energy, np.exp(x))) * np.exp(x), np.log(lo), np.log(hi), limit=400, epsrel=1e-9)
+        ref, _ = integrate.quad(
+            lambda x, e=energy: float(ups.dsigma_dq2(e, np.exp(x))) * np.exp(x),
+            np.log(lo),
+            np.log(hi),
+            limit=400,
+            epsrel=1e-9,
+        )
         assert ups.sigma(energy) == pytest.approx(ref, rel=2e-4)
 
 

@@ -133,7 +133,7 @@ def _gauss_nodes(edges: np.ndarray, e_min: float) -> tuple[np.ndarray, np.ndarra
 
 def _targets(volume_material: Any, mass_g: float) -> list[tuple[str, Nucleus, str, float]]:
     """(target label, scattering target, regime, count) for one volume's material."""
-    from nuportal.physics.nuclei import nucleus  # noqa: PLC0415
+    from nuportal.physics.nuclei import nucleus
 
     out = []
     for name, per_gram in volume_material.targets_per_gram().items():
@@ -190,14 +190,18 @@ def upscattering_rates(
     volumes = [v for v in exp.volumes if v.role in roles]
     if not volumes:
         roles_here = sorted({v.role for v in exp.volumes})
-        raise NuportalError(f"{exp.name} has no volume with role in {list(roles)}; it has {roles_here}")
+        raise NuportalError(
+            f"{exp.name} has no volume with role in {list(roles)}; it has {roles_here}"
+        )
 
     folded: dict[tuple[int, str, str, str, int], float] = {}  # ∫ φ σ dE per (flavour, target) ...
 
     def flux_folded(flavour: int, heavy: str, target: Nucleus, regime: str, hel: int) -> float:
         key = (flavour, heavy, target.name, regime, hel)
         if key not in folded:
-            channel = Channel(flavour, heavy, target, "coherent" if regime == "coherent" else "elastic")
+            channel = Channel(
+                flavour, heavy, target, "coherent" if regime == "coherent" else "elastic"
+            )
             ups = Upscattering(model, channel)
             nodes, weights, idx = _gauss_nodes(flux.edges(flavour), ups.threshold)
             if nodes.size == 0:
@@ -216,10 +220,20 @@ def upscattering_rates(
                     continue
                 for heavy in model.heavy:
                     for hel in (-1, +1):
-                        events = exposure * count * flux_folded(flavour, heavy.name, target, regime, hel)
+                        events = (
+                            exposure * count * flux_folded(flavour, heavy.name, target, regime, hel)
+                        )
                         if events > 0:
                             rows.append(
-                                RateRow(vol.name, FLAVOUR_NAME[flavour], label, regime, heavy.name, hel, events)
+                                RateRow(
+                                    vol.name,
+                                    FLAVOUR_NAME[flavour],
+                                    label,
+                                    regime,
+                                    heavy.name,
+                                    hel,
+                                    events,
+                                )
                             )
     return RateTable(
         experiment=exp.name,

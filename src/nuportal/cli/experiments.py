@@ -33,14 +33,21 @@ def show(name: str) -> None:
     console.print(f"[bold]{exp.name}[/]: {exp.title}")
     if exp.description:
         console.print(exp.description.strip())
-    console.print(f"POT = {exp.pot:.4g}, baseline = {exp.baseline_cm / 100:g} m, flux = {exp.flux_key}")
+    console.print(
+        f"POT = {exp.pot:.4g}, baseline = {exp.baseline_cm / 100:g} m, flux = {exp.flux_key}"
+    )
     table = Table(title="volumes")
     for col in ("name", "role", "material", "volume [m³]", "mass [t]", "nominal [t]"):
         table.add_column(col)
     for vol in exp.volumes:
         nominal = "" if vol.nominal_mass_t is None else f"{vol.nominal_mass_t:g}"
         table.add_row(
-            vol.name, vol.role, vol.material.name, f"{vol.volume_cm3 / 1e6:.4g}", f"{vol.mass_t:.4g}", nominal
+            vol.name,
+            vol.role,
+            vol.material.name,
+            f"{vol.volume_cm3 / 1e6:.4g}",
+            f"{vol.mass_t:.4g}",
+            nominal,
         )
     console.print(table)
     fiducial = exp.fiducial_mass_t()

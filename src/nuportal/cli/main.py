@@ -30,7 +30,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from nuportal.cli import experiments, models, rates  # noqa: PLC0415
+    from nuportal.cli import experiments, models, rates
 
     cli.add_command(rates.rates)
     cli.add_command(experiments.experiments)

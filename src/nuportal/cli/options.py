@@ -30,11 +30,11 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
         "assignments",
         multiple=True,
         metavar="KEY=VALUE",
-        help="Model parameter (repeatable), e.g. --set m4=0.15 --set Umu4=1e-3. See `nuportal models`.",
+        help="Model parameter (repeatable), e.g. --set m4=0.15. See `nuportal models`.",
     )(func)
     return click.option(
         "--benchmark",
         type=click.Choice(sorted(BENCHMARKS)),
         default=None,
-        help="Start from a named benchmark model (default: light_zprime_3p1 unless the card or --set define m4).",
+        help="Start from a benchmark model (default: light_zprime_3p1 unless m4 is given).",
     )(func)

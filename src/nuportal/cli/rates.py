@@ -34,21 +34,48 @@ def _print_table(table: RateTable, console: Console) -> None:
     total = table.total
     for row in sorted(table.rows, key=lambda r: -r.events):
         out.add_row(
-            row.volume, row.flavour, row.target, row.regime, row.heavy,
-            "+" if row.helicity > 0 else "-", f"{row.events:.4g}", f"{row.events / total:.1%}",
+            row.volume,
+            row.flavour,
+            row.target,
+            row.regime,
+            row.heavy,
+            "+" if row.helicity > 0 else "-",
+            f"{row.events:.4g}",
+            f"{row.events / total:.1%}",
         )
     console.print(out)
     for (volume,), events in sorted(table.grouped("volume").items()):
         console.print(f"  {volume}: {events:.4g} events")
-    console.print(f"[bold]total: {total:.4g} upscattering events[/] (no decay or efficiency applied)")
+    console.print(
+        f"[bold]total: {total:.4g} upscattering events[/] (no decay or efficiency applied)"
+    )
 
 
 @click.command()
-@click.option("--experiment", default=None, help="Catalogue name (see `nuportal experiments`); default miniboone_numode.")
-@click.option("--flavour", "flavours", multiple=True, help="Incoming flavour(s): nue, numu, nuebar, ... (default: all of the flux).")
-@click.option("--pot", type=float, default=None, help="Exposure in POT (default: the experiment's).")
-@click.option("--json", "json_out", default=None, metavar="FILE", help="Write the table as JSON ('-' for stdout).")
-@click.option("--csv", "csv_out", default=None, metavar="FILE", help="Write the rows as CSV ('-' for stdout).")
+@click.option(
+    "--experiment",
+    default=None,
+    help="Catalogue name (see `nuportal experiments`); default miniboone_numode.",
+)
+@click.option(
+    "--flavour",
+    "flavours",
+    multiple=True,
+    help="Incoming flavour(s): nue, numu, nuebar, ... (default: all of the flux).",
+)
+@click.option(
+    "--pot", type=float, default=None, help="Exposure in POT (default: the experiment's)."
+)
+@click.option(
+    "--json",
+    "json_out",
+    default=None,
+    metavar="FILE",
+    help="Write the table as JSON ('-' for stdout).",
+)
+@click.option(
+    "--csv", "csv_out", default=None, metavar="FILE", help="Write the rows as CSV ('-' for stdout)."
+)
 @model_options
 @data_dir_option
 def rates(
@@ -73,7 +100,9 @@ def rates(
         spec, options = loaded["model"], loaded["rates"]
         for key in options:
             if key not in RATES_KEYS:
-                raise NuportalError(f"unknown key {key!r} in [rates]; allowed: {', '.join(RATES_KEYS)}")
+                raise NuportalError(
+                    f"unknown key {key!r} in [rates]; allowed: {', '.join(RATES_KEYS)}"
+                )
     if benchmark:
         spec["benchmark"] = benchmark
     spec.update(parse_assignment(a) for a in assignments)
@@ -92,8 +121,9 @@ def rates(
     console.print(f"model: {table.model}")
     if table.flux_is_approximate:
         console.print(
-            "[bold yellow]note:[/] no data directory found: using the built-in APPROXIMATE BNB flux "
-            "(a fit to the MiniBooNE table, within 10 %). Set NUPORTAL_DATA or --data-dir for the real one."
+            "[bold yellow]note:[/] no data directory found: using the built-in APPROXIMATE "
+            "BNB flux (a fit to the MiniBooNE table, within 10 %). Set NUPORTAL_DATA or "
+            "--data-dir for the real one."
         )
     _print_table(table, console)
     if json_out:

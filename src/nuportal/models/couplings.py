@@ -5,7 +5,8 @@ Neutral leptons are indexed in one basis throughout: ``0, 1, 2`` are the *flavou
 (only as many as the model has). All couplings below are Feynman-rule coefficients with
 the conventions
 
-* vector bosons V (Z, Z'):  ``L = -V_μ [Σ_ab ν̄_a γ^μ G_ab P_L ν_b + Σ_f f̄ γ^μ (c_L P_L + c_R P_R) f]``,
+* vector bosons V (Z, Z'):
+  ``L = -V_μ [Σ_ab ν̄_a γ^μ G_ab P_L ν_b + Σ_f f̄ γ^μ (c_L P_L + c_R P_R) f]``,
   G hermitian; the photon is the case ``c_L = c_R = e Q_f``;
 * scalars (h'):  ``L = -φ [Σ_ab ν̄_a (S_ab P_L + S*_ba P_R) ν_b + Σ_f y_f f̄ f]``;
 * transition dipoles: ``L = ½ Σ_ab ν̄_a σ^{μν} (D_ab P_L + D*_ba P_R) ν_b F_μν`` (D in GeV⁻¹).

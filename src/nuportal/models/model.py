@@ -171,15 +171,21 @@ class Model:
         for i, n in enumerate(self.heavy):
             if n.name == name:
                 return 3 + i
-        raise NuportalError(unknown_name_message("heavy neutrino", name, [n.name for n in self.heavy]))
+        raise NuportalError(
+            unknown_name_message("heavy neutrino", name, [n.name for n in self.heavy])
+        )
 
     def describe(self) -> str:
         """A short human-readable summary of the model."""
         kind = "Majorana" if self.majorana else "Dirac"
-        parts = [f"{len(self.heavy)} {kind} HNL(s): " + ", ".join(
-            f"{n.name} = {n.mass:g} GeV" for n in self.heavy)]
+        parts = [
+            f"{len(self.heavy)} {kind} HNL(s): "
+            + ", ".join(f"{n.name} = {n.mass:g} GeV" for n in self.heavy)
+        ]
         shown = {k: v for k, v in self.parameters.items() if k not in {"m4", "m5", "m6", "fermion"}}
-        parts += [f"{k} = {v:g}" if isinstance(v, float | int) else f"{k} = {v}" for k, v in shown.items()]
+        parts += [
+            f"{k} = {v:g}" if isinstance(v, float | int) else f"{k} = {v}" for k, v in shown.items()
+        ]
         return "; ".join(parts)
 
 
@@ -233,7 +239,9 @@ def _normalise(parameters: Mapping[str, Any]) -> dict[str, Any]:
     if mode == "generic":
         lagrangian = [k for k in ("gD", "epsilon", "epsilonZ", "theta", "yD") if k in out]
         if lagrangian:
-            raise NuportalError(f"{lagrangian} are Lagrangian parameters; not allowed with mode = 'generic'")
+            raise NuportalError(
+                f"{lagrangian} are Lagrangian parameters; not allowed with mode = 'generic'"
+            )
     return out
 
 
@@ -247,18 +255,23 @@ def _heavy_states(p: Mapping[str, Any]) -> tuple[HeavyNeutrino, ...]:
             raise NuportalError(f"{name} must be a positive mass in GeV, got {p[name]}")
         if states and p[name] <= states[-1].mass:
             raise NuportalError(
-                f"heavy-lepton masses must increase: m{i} = {p[name]} <= m{int(i) - 1} = {states[-1].mass}"
+                f"heavy-lepton masses must increase: m{i} = {p[name]} <= "
+                f"m{int(i) - 1} = {states[-1].mass}"
             )
         states.append(HeavyNeutrino(f"N{i}", p[name], PDG_N4 + k))
-    extra = [f"m{i}" for i in HEAVY[len(states):] if f"m{i}" in p]
+    extra = [f"m{i}" for i in HEAVY[len(states) :] if f"m{i}" in p]
     if extra:
-        raise NuportalError(f"{extra} given without the lighter heavy leptons (give m4 first, then m5, m6)")
+        raise NuportalError(
+            f"{extra} given without the lighter heavy leptons (give m4 first, then m5, m6)"
+        )
     if not states:
         raise NuportalError("a model needs at least one heavy neutral lepton: give m4 (GeV)")
     n = len(states)
     used = [k for k in p if re.match(r"^(U\w+|mu_tr_\w+|\w+_nu_\w+)$", k) and int(k[-1]) > n + 3]
     if used:
-        raise NuportalError(f"{sorted(used)} refer to heavy leptons the model does not have (it has {n})")
+        raise NuportalError(
+            f"{sorted(used)} refer to heavy leptons the model does not have (it has {n})"
+        )
     return tuple(states)
 
 
@@ -270,11 +283,15 @@ def _mixing_matrix(p: Mapping[str, Any], n: int) -> np.ndarray:
     rows = np.sum(np.abs(u) ** 2, axis=1)
     for a, total in zip(FLAVOURS, rows, strict=True):
         if total > 1.0 + 1e-12:
-            raise NuportalError(f"Σ_i |U_{a}i|² = {total:g} exceeds 1 (unitarity of the mixing matrix)")
+            raise NuportalError(
+                f"Σ_i |U_{a}i|² = {total:g} exceeds 1 (unitarity of the mixing matrix)"
+            )
     cols = np.sum(np.abs(u) ** 2, axis=0)
     for c, total in enumerate(cols):
         if total > 1.0 + 1e-12:
-            raise NuportalError(f"Σ_α |U_α{c + 4}|² = {total:g} exceeds 1 (unitarity of the mixing matrix)")
+            raise NuportalError(
+                f"Σ_α |U_α{c + 4}|² = {total:g} exceeds 1 (unitarity of the mixing matrix)"
+            )
     return u
 
 
@@ -296,7 +313,10 @@ def _neutral_matrix(x: np.ndarray, weights: tuple[float, float, float, float]) -
 
 def _fermion_currents() -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
     """Chiral couplings of the Z₀ current g_Z (T₃ - s²Q) and of hypercharge Y = Q - T₃."""
-    z0 = {f: (G_Z * (T3[f] - SIN_THETA_W**2 * CHARGE[f]), -G_Z * SIN_THETA_W**2 * CHARGE[f]) for f in FERMIONS}
+    z0 = {
+        f: (G_Z * (T3[f] - SIN_THETA_W**2 * CHARGE[f]), -G_Z * SIN_THETA_W**2 * CHARGE[f])
+        for f in FERMIONS
+    }
     hyper = {f: (CHARGE[f] - T3[f], CHARGE[f]) for f in FERMIONS}
     return z0, hyper
 
@@ -340,7 +360,9 @@ def _generic_chiral(p: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
         v_p, v_n = v_p or 0.0, v_n or 0.0
         vec["u"], vec["d"] = (2 * v_p - v_n) / 3, (2 * v_n - v_p) / 3
     if "zprime_proton_A" in p or "zprime_neutron_A" in p:
-        raise NuportalError("axial Z' couplings are given per quark (zprime_u_A, zprime_d_A, zprime_s_A)")
+        raise NuportalError(
+            "axial Z' couplings are given per quark (zprime_u_A, zprime_d_A, zprime_s_A)"
+        )
     return {f: (vec[f] + ax[f], vec[f] - ax[f]) for f in FERMIONS}
 
 
@@ -362,7 +384,9 @@ def _z_boson(
     return z, zp
 
 
-def combine_z(c: tuple[float, float], g_a: np.ndarray, f_a: dict, g_b: np.ndarray, f_b: dict) -> VectorBoson:
+def combine_z(
+    c: tuple[float, float], g_a: np.ndarray, f_a: dict, g_b: np.ndarray, f_b: dict
+) -> VectorBoson:
     """The physical Z, normalised to G_F (:data:`Z_NORMALISATION`)."""
     return _combine(c, g_a, f_a, g_b, f_b, "Z", M_Z, Z_NORMALISATION)
 
@@ -379,7 +403,10 @@ def _combine(
 ) -> VectorBoson:
     """The boson c₀·(current a) + c₁·(current b), all couplings times ``scale``."""
     chiral = {
-        f: (scale * (c[0] * f_a[f][0] + c[1] * f_b[f][0]), scale * (c[0] * f_a[f][1] + c[1] * f_b[f][1]))
+        f: (
+            scale * (c[0] * f_a[f][0] + c[1] * f_b[f][0]),
+            scale * (c[0] * f_a[f][1] + c[1] * f_b[f][1]),
+        )
         for f in FERMIONS
     }
     return VectorBoson(name, mass, scale * (c[0] * g_a + c[1] * g_b), chiral)
@@ -415,10 +442,14 @@ def build_model(parameters: Mapping[str, Any]) -> Model:
 
     mix: NeutralBosonMixing | None = None
     if "mzprime" in p and not generic:
-        mix = diagonalise_z_zprime(p["mzprime"], p.get("epsilon", 0.0), p.get("gD", 0.0), p.get("epsilonZ", 0.0))
+        mix = diagonalise_z_zprime(
+            p["mzprime"], p.get("epsilon", 0.0), p.get("gD", 0.0), p.get("epsilonZ", 0.0)
+        )
     z_boson, zprime = _z_boson(x, mix, p.get("mzprime", 0.0))
     if "mzprime" in p and generic:
-        zprime = VectorBoson("Zprime", p["mzprime"], _generic_neutral(p, "zprime_nu_", n), _generic_chiral(p))
+        zprime = VectorBoson(
+            "Zprime", p["mzprime"], _generic_neutral(p, "zprime_nu_", n), _generic_chiral(p)
+        )
     vectors = (z_boson,) if zprime is None else (z_boson, zprime)
 
     scalars: tuple[ScalarBoson, ...] = ()
@@ -429,9 +460,16 @@ def build_model(parameters: Mapping[str, Any]) -> Model:
             neutral = _generic_neutral(p, "hprime_nu_", n)
         else:
             sin_t = math.sin(p.get("theta", 0.0))
-            yuk = {f: sin_t * CHARGED_LEPTON_MASS[f] / HIGGS_VEV if f in CHARGED_LEPTON_MASS else 0.0 for f in FERMIONS}
-            nucleon = tuple(sin_t * NUCLEON_SCALAR_FN * m / HIGGS_VEV for m in (M_PROTON, M_NEUTRON))
-            neutral = math.cos(p.get("theta", 0.0)) * p.get("yD", 0.0) * _neutral_matrix(x, (0, 0, 0, 1))
+            yuk = {
+                f: sin_t * CHARGED_LEPTON_MASS[f] / HIGGS_VEV if f in CHARGED_LEPTON_MASS else 0.0
+                for f in FERMIONS
+            }
+            nucleon = tuple(
+                sin_t * NUCLEON_SCALAR_FN * m / HIGGS_VEV for m in (M_PROTON, M_NEUTRON)
+            )
+            neutral = (
+                math.cos(p.get("theta", 0.0)) * p.get("yD", 0.0) * _neutral_matrix(x, (0, 0, 0, 1))
+            )
         scalars = (ScalarBoson("hprime", p["mhprime"], neutral, yuk, nucleon),)  # type: ignore[arg-type]
 
     couplings = Couplings(

@@ -43,7 +43,12 @@ def lower(p: np.ndarray) -> np.ndarray:
 
 def dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Minkowski product a·b of four-vectors (..., 4) (complex allowed, no conjugation)."""
-    return a[..., 0] * b[..., 0] - a[..., 1] * b[..., 1] - a[..., 2] * b[..., 2] - a[..., 3] * b[..., 3]
+    return (
+        a[..., 0] * b[..., 0]
+        - a[..., 1] * b[..., 1]
+        - a[..., 2] * b[..., 2]
+        - a[..., 3] * b[..., 3]
+    )
 
 
 def slash(p: np.ndarray) -> np.ndarray:

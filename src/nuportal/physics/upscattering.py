@@ -32,7 +32,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nuportal.constants import E_CHARGE, G_A, M_PI_PLUS
+from nuportal.constants import E_CHARGE, G_A
 from nuportal.errors import NuportalError
 from nuportal.models.couplings import ScalarBoson, VectorBoson
 from nuportal.models.model import Model
@@ -147,15 +147,26 @@ class Upscattering:
 
     def _pairs(self, matrix: np.ndarray, kind: str) -> tuple[complex, complex]:
         return _vertex_pairs(
-            matrix, self._out, self._inc, majorana=self.model.majorana, antineutrino=self._anti, kind=kind
+            matrix,
+            self._out,
+            self._inc,
+            majorana=self.model.majorana,
+            antineutrino=self._anti,
+            kind=kind,
         )
 
     @cached_property
-    def _bosons(self) -> tuple[list[tuple[VectorBoson, complex, complex]], list[tuple[ScalarBoson, complex, complex]]]:
+    def _bosons(
+        self,
+    ) -> tuple[
+        list[tuple[VectorBoson, complex, complex]], list[tuple[ScalarBoson, complex, complex]]
+    ]:
         cp = self.model.couplings
         vec = [(v, *self._pairs(np.asarray(v.neutral), "vector")) for v in cp.vectors]
         sca = [(s, *self._pairs(np.asarray(s.neutral), "scalar")) for s in cp.scalars]
-        return [x for x in vec if x[1] != 0 or x[2] != 0], [x for x in sca if x[1] != 0 or x[2] != 0]
+        return [x for x in vec if x[1] != 0 or x[2] != 0], [
+            x for x in sca if x[1] != 0 or x[2] != 0
+        ]
 
     @cached_property
     def _dipole(self) -> tuple[complex, complex]:
@@ -179,7 +190,9 @@ class Upscattering:
         return np.sum(left * w, axis=-1)
 
     @staticmethod
-    def _dipole_current(left: np.ndarray, right: np.ndarray, q: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
+    def _dipole_current(
+        left: np.ndarray, right: np.ndarray, q: np.ndarray, c_l: complex, c_r: complex
+    ) -> np.ndarray:
         """L^ν = ψ̄ σ^{μν} q_μ (c_L P_L + c_R P_R) ψ with σ^{μν} q_μ = (i/2)(q̸ γ^ν - γ^ν q̸)."""
         w = right @ (c_l * dirac.P_LEFT + c_r * dirac.P_RIGHT).T
         q_slash = dirac.slash(q)
@@ -211,8 +224,10 @@ class Upscattering:
             m2 = self._nucleon(q2f, q, p1, p2, lv, ls, ld)
         return np.where(ok, m2, 0.0).reshape(shape)
 
-    def _coherent(self, q2: np.ndarray, psum: np.ndarray, lv: list, ls: list, ld: np.ndarray | None) -> np.ndarray:
-        from nuportal.physics.form_factors import nuclear_form_factors  # noqa: PLC0415
+    def _coherent(
+        self, q2: np.ndarray, psum: np.ndarray, lv: list, ls: list, ld: np.ndarray | None
+    ) -> np.ndarray:
+        from nuportal.physics.form_factors import nuclear_form_factors
 
         t = self.channel.target
         f_p, f_n = nuclear_form_factors(t, q2)
@@ -230,9 +245,16 @@ class Upscattering:
         return np.abs(amp) ** 2
 
     def _nucleon(
-        self, q2: np.ndarray, q: np.ndarray, p1: np.ndarray, p2: np.ndarray, lv: list, ls: list, ld: np.ndarray | None
+        self,
+        q2: np.ndarray,
+        q: np.ndarray,
+        p1: np.ndarray,
+        p2: np.ndarray,
+        lv: list,
+        ls: list,
+        ld: np.ndarray | None,
     ) -> np.ndarray:
-        from nuportal.physics.form_factors import (  # noqa: PLC0415
+        from nuportal.physics.form_factors import (
             STRANGE_AXIAL_CHARGE,
             axial_form_factor,
             induced_pseudoscalar_form_factor,
@@ -251,7 +273,9 @@ class Upscattering:
         q_slash = dirac.slash(q)
         q_slash_g5 = q_slash @ g5
 
-        def contracted(cur: np.ndarray, f1: np.ndarray, f2: np.ndarray, g_a: np.ndarray, g_p: np.ndarray) -> np.ndarray:
+        def contracted(
+            cur: np.ndarray, f1: np.ndarray, f2: np.ndarray, g_a: np.ndarray, g_p: np.ndarray
+        ) -> np.ndarray:
             """L_ν Γ^ν for Γ^ν = F1 γ^ν + i F2 σ^{νρ}q_ρ/2M - G_A γ^ν γ5 - (G_P/M) q^ν γ5,
             using L_ν σ^{νρ} q_ρ = (i/2)[L̸, q̸]."""
             l_slash = dirac.slash(cur)
@@ -267,7 +291,9 @@ class Upscattering:
             f1 = v_u * (2 * f1_same + f1_other) + v_d * (f1_same + 2 * f1_other)
             f2 = v_u * (2 * f2_same + f2_other) + v_d * (f2_same + 2 * f2_other)
             iso = 0.5 * (a_u - a_d) * isospin * G_A
-            g_a = (iso + 0.5 * (a_u + a_d) * ISOSCALAR_AXIAL_CHARGE + a_s * STRANGE_AXIAL_CHARGE) * g_dip
+            g_a = (
+                iso + 0.5 * (a_u + a_d) * ISOSCALAR_AXIAL_CHARGE + a_s * STRANGE_AXIAL_CHARGE
+            ) * g_dip
             g_p = iso * g_pseudo
             term = contracted(cur, f1, f2, g_a, g_p)
             # q_ν Γ^ν = F1 q̸ - G_A q̸ γ5 + (G_P/M) Q² γ5 (the σ term vanishes)
@@ -281,14 +307,18 @@ class Upscattering:
         if ld is not None:
             zero = np.zeros_like(q2)
             f1_em, f2_em = (ff.f1p, ff.f2p) if proton else (ff.f1n, ff.f2n)
-            gamma_had += (1j * E_CHARGE / q2)[:, None, None] * contracted(ld, f1_em, f2_em, zero, zero)
+            gamma_had += (1j * E_CHARGE / q2)[:, None, None] * contracted(
+                ld, f1_em, f2_em, zero, zero
+            )
         eye = dirac.IDENTITY
         left = gamma_had @ (dirac.slash(p1) + mass * eye)
         right = dirac.bar_matrix(gamma_had) @ (dirac.slash(p2) + mass * eye)
         trace = np.sum(left * np.swapaxes(right, -1, -2), axis=(-2, -1))
         return 0.5 * trace.real
 
-    def dsigma_dq2(self, energy: ArrayLike, q2: ArrayLike, helicity: int | None = None) -> np.ndarray:
+    def dsigma_dq2(
+        self, energy: ArrayLike, q2: ArrayLike, helicity: int | None = None
+    ) -> np.ndarray:
         """dσ/dQ² in cm²/GeV² at neutrino energy ``energy`` (GeV) and ``q2`` (GeV²).
 
         ``helicity`` = +1 or -1 selects the helicity of the outgoing N (lab frame); ``None``
@@ -309,7 +339,8 @@ class Upscattering:
         """Total cross section σ(E_ν) in cm² (``helicity`` as in :meth:`dsigma_dq2`).
 
         Composite Gauss–Legendre quadrature in ln Q² over [Q²_min, Q²_max]: ``panels``
-        equal panels of ``order`` nodes each (default 6 × 8; relative accuracy better than 1e-5, see the tests). The logarithmic variable
+        equal panels of ``order`` nodes each (default 6 × 8: relative accuracy better than 1e-5,
+        see the tests). The logarithmic variable
         resolves the 1/(Q² + m²)² propagators of light mediators and the nuclear form
         factor at once; tests check it against adaptive quadrature.
         """
