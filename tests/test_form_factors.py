@@ -356,3 +356,13 @@ def test_invalid_fourier_bessel_input() -> None:
         fourier_bessel_form_factor(0.1, 8.0, [])
     with pytest.raises(NuportalError):
         fourier_bessel_form_factor(0.1, -1.0, [0.1])
+
+
+def test_nuclear_masses_are_atomic_minus_electrons():
+    """¹²C: 12 u (AME definition) minus 6 electron masses (u differs by 1.4e-9 between CODATA
+    2018 and 2022)."""
+    from nuportal.constants import M_E
+    from nuportal.units import AMU_GEV
+
+    assert nucleus("C12").mass == pytest.approx(12 * AMU_GEV - 6 * M_E, rel=1e-8)
+    assert nucleus("Ar40").mass == pytest.approx(39.9623831237 * AMU_GEV - 18 * M_E, rel=1e-8)
