@@ -23,7 +23,7 @@ of the proton and neutron are ``2 v_u + v_d`` and ``v_u + 2 v_d`` with ``v_q = (
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -144,16 +144,17 @@ class Couplings:
     n_heavy: int
     majorana: bool
     vectors: tuple[VectorBoson, ...]
-    scalars: tuple[ScalarBoson, ...] = ()
-    dipole: np.ndarray = field(default_factory=lambda: np.zeros((3, 3)))
+    scalars: tuple[ScalarBoson, ...]
+    dipole: np.ndarray
 
     def __post_init__(self) -> None:
         size = 3 + self.n_heavy
-        dipole = np.zeros((size, size), complex) if self.dipole.size == 9 else self.dipole
-        object.__setattr__(self, "dipole", _frozen(dipole))
-        for boson in (*self.vectors, *self.scalars):
-            if boson.neutral.shape != (size, size):
-                raise ValueError(f"{boson.name} couplings must be {size}x{size}")
+        object.__setattr__(self, "dipole", _frozen(self.dipole))
+        matrices = [(b.name, b.neutral) for b in self.vectors]
+        matrices += [(b.name, b.neutral) for b in self.scalars] + [("dipole", self.dipole)]
+        for name, matrix in matrices:
+            if matrix.shape != (size, size):
+                raise ValueError(f"{name} couplings must be {size}x{size}")
 
     def vector(self, name: str) -> VectorBoson | None:
         """The vector boson called ``name``, or ``None``."""

@@ -427,7 +427,6 @@ def build_model(parameters: Mapping[str, Any]) -> Model:
     n = len(heavy)
     u = _mixing_matrix(p, n)
     x = _flavour_projection(u)
-    size = 3 + n
     generic = p["mode"] == "generic"
 
     zprime_keys = [k for k in p if k in ("gD", "epsilon", "epsilonZ") or k.startswith("zprime_")]
@@ -470,14 +469,14 @@ def build_model(parameters: Mapping[str, Any]) -> Model:
             neutral = (
                 math.cos(p.get("theta", 0.0)) * p.get("yD", 0.0) * _neutral_matrix(x, (0, 0, 0, 1))
             )
-        scalars = (ScalarBoson("hprime", p["mhprime"], neutral, yuk, nucleon),)  # type: ignore[arg-type]
+        scalars = (ScalarBoson("hprime", p["mhprime"], neutral, yuk, nucleon),)
 
     couplings = Couplings(
         n_heavy=n,
         majorana=p["fermion"] == "majorana",
         vectors=vectors,
         scalars=scalars,
-        dipole=_dipoles(p, n) if any(k.startswith("mu_tr_") for k in p) else np.zeros((size, size)),
+        dipole=_dipoles(p, n),
     )
     u.setflags(write=False)
     return Model(
