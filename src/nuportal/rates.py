@@ -245,6 +245,7 @@ def upscattering_rates(
             "nuportal_version": __version__,
             "model_parameters": dict(model.parameters),
             "flux": flux.name,
+            "flux_description": flux.description,
             "volumes": {v.name: v.role for v in volumes},
             "weights": "expected upscattering events for the exposure; no decay or efficiency",
         },

@@ -32,7 +32,7 @@ def _print_table(table: RateTable, console: Console) -> None:
     for col in ("volume", "flavour", "target", "regime", "N", "helicity", "events", "share"):
         out.add_column(col, justify="right" if col in ("events", "share", "helicity") else "left")
     total = table.total
-    for row in sorted(table.rows, key=lambda r: -r.events):
+    for row in sorted(table.rows, key=lambda r: (r.volume, -r.events)):
         out.add_row(
             row.volume,
             row.flavour,
@@ -121,9 +121,9 @@ def rates(
     console.print(f"model: {table.model}")
     if table.flux_is_approximate:
         console.print(
-            "[bold yellow]note:[/] no data directory found: using the built-in APPROXIMATE "
-            "BNB flux (a fit to the MiniBooNE table, within 10 %). Set NUPORTAL_DATA or "
-            "--data-dir for the real one."
+            f"[bold yellow]note: approximate flux[/] {table.metadata['flux']}: "
+            f"{table.metadata['flux_description']}",
+            highlight=False,
         )
     _print_table(table, console)
     if json_out:

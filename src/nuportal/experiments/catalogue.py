@@ -231,7 +231,7 @@ class Experiment:
         Loads :attr:`flux_key` from the data directory and multiplies it by
         :attr:`flux_scale`. If **no** data directory is configured and the experiment has a
         :attr:`fallback_flux` (MiniBooNE ν mode), the built-in approximate flux is returned
-        instead (its ``is_approximate`` is True and a warning is logged).
+        instead (its ``is_approximate`` is True; the fallback is logged at INFO level).
 
         Raises
         ------
@@ -242,7 +242,7 @@ class Experiment:
             flux = load_flux(self.flux_key, data_dir)
         except DataFileNotFoundError:
             if self.fallback_flux is not None and find_data_dir(data_dir) is None:
-                _log.warning(
+                _log.info(
                     "%s: no data directory configured; using the built-in APPROXIMATE flux %r",
                     self.name,
                     self.fallback_flux,
