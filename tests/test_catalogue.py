@@ -179,7 +179,7 @@ def test_rescaled_flux(data_dir: Path) -> None:
 def test_miniboone_falls_back_to_the_approximate_flux(
     no_data_dir: None, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         flux = get_experiment("miniboone_numode").flux()
     assert flux.is_approximate
     assert "APPROXIMATE" in caplog.text
