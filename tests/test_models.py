@@ -128,3 +128,17 @@ def test_majorana_flag_and_dipoles():
     assert m.n_heavy == 2
     assert m.couplings.dipole[3, 1] == 1e-6
     assert m.couplings.dipole[4, 3] == 2e-6
+
+
+def test_w_couplings_follow_mixing_and_fermi_constant():
+    from nuportal.constants import G_F, M_W
+    from nuportal.models.model import G_W_OVER_SQRT2
+
+    fermi = G_W_OVER_SQRT2**2 / (4 * M_W**2)
+    assert fermi == pytest.approx(G_F / math.sqrt(2))
+    u = 0.05
+    w = build_model({"m4": 0.1, "Ue4": u}).couplings.charged
+    assert w[0, 3] == pytest.approx(G_W_OVER_SQRT2 * u)  # e - N4
+    assert w[0, 0] == pytest.approx(G_W_OVER_SQRT2 * (1 - u**2))  # e - ν_e flavour state
+    assert w[1, 1] == pytest.approx(G_W_OVER_SQRT2)
+    assert w[1, 3] == 0

@@ -43,6 +43,9 @@ def _print_table(table: RateTable, console: Console) -> None:
             f"{row.events:.4g}",
             f"{row.events / total:.1%}",
         )
+    if not table.rows:
+        console.print("no upscattering channel is open: every threshold is above the flux range")
+        return
     console.print(out)
     for (volume,), events in sorted(table.grouped("volume").items()):
         console.print(f"  {volume}: {events:.4g} events")

@@ -9,7 +9,8 @@ the conventions
   ``L = -V_μ [Σ_ab ν̄_a γ^μ G_ab P_L ν_b + Σ_f f̄ γ^μ (c_L P_L + c_R P_R) f]``,
   G hermitian; the photon is the case ``c_L = c_R = e Q_f``;
 * scalars (h'):  ``L = -φ [Σ_ab ν̄_a (S_ab P_L + S*_ba P_R) ν_b + Σ_f y_f f̄ f]``;
-* transition dipoles: ``L = ½ Σ_ab ν̄_a σ^{μν} (D_ab P_L + D*_ba P_R) ν_b F_μν`` (D in GeV⁻¹).
+* transition dipoles: ``L = ½ Σ_ab ν̄_a σ^{μν} (D_ab P_L + D*_ba P_R) ν_b F_μν`` (D in GeV⁻¹);
+* the W: ``L = -W⁻_μ Σ_{α,a} W_αa ℓ̄_α γ^μ P_L ν_a + h.c.`` (α = e, μ, τ).
 
 For Majorana neutral leptons the same matrices define the Majorana Feynman rules
 (Denner, Eck, Hahn & Küblbeck, Nucl. Phys. B 387 (1992) 467): vector vertex
@@ -139,6 +140,8 @@ class Couplings:
         Neutral scalars (the h' if the model has one).
     dipole : numpy.ndarray
         Transition dipole matrix D_ab in GeV⁻¹.
+    charged : numpy.ndarray
+        W couplings W_αa, shape (3, 3 + n_heavy): rows e, μ, τ; columns the neutral basis.
     """
 
     n_heavy: int
@@ -146,10 +149,14 @@ class Couplings:
     vectors: tuple[VectorBoson, ...]
     scalars: tuple[ScalarBoson, ...]
     dipole: np.ndarray
+    charged: np.ndarray
 
     def __post_init__(self) -> None:
         size = 3 + self.n_heavy
         object.__setattr__(self, "dipole", _frozen(self.dipole))
+        object.__setattr__(self, "charged", _frozen(self.charged))
+        if self.charged.shape != (3, size):
+            raise ValueError(f"W couplings must be 3x{size}")
         matrices = [(b.name, b.neutral) for b in self.vectors]
         matrices += [(b.name, b.neutral) for b in self.scalars] + [("dipole", self.dipole)]
         for name, matrix in matrices:

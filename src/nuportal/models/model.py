@@ -53,6 +53,7 @@ from nuportal.constants import (
     HIGGS_VEV,
     M_NEUTRON,
     M_PROTON,
+    M_W,
     M_Z,
     PDG_N4,
     SIN_THETA_W,
@@ -71,6 +72,8 @@ NUCLEON_SCALAR_FN = 0.30
 #: tree-level Z coupling e/(s_W c_W), used in the Z–Z' rotation (keeps the photon-like
 #: couplings of a light Z' exact)
 G_Z = E_CHARGE / (SIN_THETA_W * COS_THETA_W)
+#: W coupling g/√2 normalised to the Fermi constant, g²/(8 m_W²) = G_F/√2
+G_W_OVER_SQRT2 = M_W * math.sqrt(2.0 * math.sqrt(2.0) * G_F)
 #: normalisation of the physical Z couplings to the Fermi constant, g_Z² = 4√2 G_F m_Z²
 #: (ρ = 1), which with ŝ²(0) absorbs the leading radiative corrections to low-Q² neutral
 #: currents (PDG 2024 electroweak review, Sec. 10.2)
@@ -477,6 +480,7 @@ def build_model(parameters: Mapping[str, Any]) -> Model:
         vectors=vectors,
         scalars=scalars,
         dipole=_dipoles(p, n),
+        charged=G_W_OVER_SQRT2 * x[:3, :],
     )
     u.setflags(write=False)
     return Model(

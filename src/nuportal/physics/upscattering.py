@@ -207,7 +207,7 @@ class Upscattering:
 
         Zero outside the physical region.
         """
-        e, q2a = np.broadcast_arrays(np.asarray(energy, float), np.asarray(q2, float))
+        e, q2a = np.broadcast_arrays(_finite(energy, "energy"), _finite(q2, "Q²"))
         shape = e.shape
         k1, k2, p1, p2, ok = lab_momenta(e.ravel(), q2a.ravel(), self.m_lepton, self.m_target)
         q = k1 - k2
@@ -344,7 +344,7 @@ class Upscattering:
         resolves the 1/(Q² + m²)² propagators of light mediators and the nuclear form
         factor at once; tests check it against adaptive quadrature.
         """
-        e = np.atleast_1d(np.asarray(energy, float))
+        e = np.atleast_1d(_finite(energy, "energy"))
         q2_min, q2_max = self.q2_limits(e)
         above = q2_max > q2_min
         lo = np.log(np.where(above, q2_min, 1.0))
@@ -355,6 +355,14 @@ class Upscattering:
         integrand = self.dsigma_dq2(np.broadcast_to(e[:, None], q2.shape), q2, helicity) * q2
         result = np.where(above, (hi - lo) * (integrand @ weights), 0.0)
         return result.reshape(np.shape(energy)) if np.ndim(energy) else result[0]
+
+
+def _finite(values: ArrayLike, what: str) -> np.ndarray:
+    """``values`` as a float array; NaN or infinite entries are an input error."""
+    array = np.asarray(values, dtype=float)
+    if not np.all(np.isfinite(array)):
+        raise NuportalError(f"{what} must be finite numbers (GeV units); got NaN or infinity")
+    return array
 
 
 def _composite_gauss_legendre(panels: int, order: int) -> tuple[np.ndarray, np.ndarray]:
