@@ -18,6 +18,7 @@ import pytest
 from scipy import integrate
 
 from nuportal.constants import ALPHA_EM, G_F, SIN2_THETA_W
+from nuportal.errors import NuportalError
 from nuportal.models import build_model
 from nuportal.physics.form_factors import (
     STRANGE_AXIAL_CHARGE,
@@ -264,3 +265,17 @@ def test_zprime_coherent_scales_with_couplings():
     s2 = Upscattering(build_model({**base, "epsilon": 2e-3}), _channel(14, "C12")).sigma(1.0)
     # Z' amplitude dominates; it is linear in ε, so σ ∝ ε² up to the tiny Z interference
     assert s2 / s1 == pytest.approx(4.0, rel=1e-3)
+
+
+def test_bound_nucleon_is_suppressed_at_low_q2_and_free_at_high_q2():
+    """Incoherent scattering on a bound nucleon vanishes as Q² → 0 (it is all coherent
+    there) and equals the free-nucleon cross section once the nuclear form factor has died
+    out (arXiv:1806.08768)."""
+    model = build_model({"m4": 0.01, "Umu4": 0.1})
+    free = Upscattering(model, Channel(14, "N4", PROTON, "elastic"))
+    bound = Upscattering(model, Channel(14, "N4", PROTON, "elastic", bound_in=nucleus("C12")))
+    low, high = 1e-5, 1.5
+    assert bound.dsigma_dq2(2.0, low) < 1e-3 * free.dsigma_dq2(2.0, low)
+    assert bound.dsigma_dq2(2.0, high) == pytest.approx(free.dsigma_dq2(2.0, high), rel=1e-3)
+    with pytest.raises(NuportalError, match="bound_in"):
+        Channel(14, "N4", nucleus("C12"), "coherent", bound_in=nucleus("C12"))

@@ -9,8 +9,9 @@ with the flux histogram φ_b in ν/cm²/GeV/POT (piecewise constant, so the ener
 is exact up to the quadrature of σ inside each bin), N_targets the number of nuclei (or
 protons / neutrons) of the volume (mass = geometric volume × density) and σ from
 :mod:`nuportal.physics.upscattering`. Elastic scattering on bound nucleons is computed as on
-free nucleons at rest (no Fermi motion, no Pauli blocking) and counted Z (N) times per
-nucleus; hydrogen contributes its free protons.
+free nucleons at rest (no Fermi motion) times 1 - |F(Q²)|² (the incoherent part, see
+:class:`nuportal.physics.upscattering.Channel`) and counted Z (N) times per nucleus;
+hydrogen contributes its free protons.
 
 These are *upscattering* counts: no decay, branching ratio or detection efficiency is
 applied (the event generator adds them).
@@ -31,8 +32,10 @@ import numpy as np
 from nuportal import __version__
 from nuportal.errors import NuportalError
 from nuportal.experiments.catalogue import Experiment, get_experiment
+from nuportal.experiments.fluxes import Flux
+from nuportal.experiments.materials import Material
 from nuportal.models import Model
-from nuportal.physics.nuclei import NEUTRON, PROTON, Nucleus
+from nuportal.physics.nuclei import NEUTRON, PROTON, Nucleus, nucleus
 from nuportal.physics.upscattering import FLAVOUR_NAME, Channel, Upscattering
 
 #: the volume roles counted by default (the detector and the upstream dirt)
@@ -131,20 +134,37 @@ def _gauss_nodes(edges: np.ndarray, e_min: float) -> tuple[np.ndarray, np.ndarra
     return nodes.ravel(), weights.ravel(), np.repeat(idx, NODES_PER_BIN)
 
 
-def _targets(volume_material: Any, mass_g: float) -> list[tuple[str, Nucleus, str, float]]:
-    """(target label, scattering target, regime, count) for one volume's material."""
-    from nuportal.physics.nuclei import nucleus
+def flux_folded_cross_section(
+    ups: Upscattering, flux: Flux, flavour: int, helicity: int | None = None
+) -> float:
+    """∫ φ(E) σ(E) dE in cm² per POT for one channel and flux (per target particle).
 
-    out = []
-    for name, per_gram in volume_material.targets_per_gram().items():
+    The flux histogram is piecewise constant, so the integral is Σ_bins φ_b ∫_bin σ dE with a
+    Gauss–Legendre rule of :data:`NODES_PER_BIN` nodes in each bin above threshold. Divide by
+    ``flux.integral(flavour)`` for the flux-averaged cross section.
+    """
+    nodes, weights, idx = _gauss_nodes(flux.edges(flavour), ups.threshold)
+    if nodes.size == 0:
+        return 0.0
+    sigma = ups.sigma(nodes, helicity)
+    return float(np.sum(flux.bin_densities(flavour)[idx] * weights * sigma))
+
+
+_Target = tuple[str, Nucleus, str, float, "Nucleus | None"]
+
+
+def _targets(material: Material, mass_g: float) -> list[_Target]:
+    """(label, scattering target, regime, count, parent nucleus) for a volume's material."""
+    out: list[_Target] = []
+    for name, per_gram in material.targets_per_gram().items():
         nuc = nucleus(name)
         count = per_gram * mass_g
         if nuc.a > 1:
-            out.append((nuc.name, nuc, "coherent", count))
-            out.append((nuc.name, PROTON, "p-elastic", count * nuc.z))
-            out.append((nuc.name, NEUTRON, "n-elastic", count * nuc.n))
+            out.append((nuc.name, nuc, "coherent", count, None))
+            out.append((nuc.name, PROTON, "p-elastic", count * nuc.z, nuc))
+            out.append((nuc.name, NEUTRON, "n-elastic", count * nuc.n, nuc))
         else:
-            out.append((nuc.name, PROTON, "p-elastic", count))
+            out.append((nuc.name, PROTON, "p-elastic", count, None))
     return out
 
 
@@ -194,47 +214,27 @@ def upscattering_rates(
             f"{exp.name} has no volume with role in {list(roles)}; it has {roles_here}"
         )
 
-    folded: dict[tuple[int, str, str, str, int], float] = {}  # ∫ φ σ dE per (flavour, target) ...
+    folded: dict[tuple[Channel, int], float] = {}
 
-    def flux_folded(flavour: int, heavy: str, target: Nucleus, regime: str, hel: int) -> float:
-        key = (flavour, heavy, target.name, regime, hel)
-        if key not in folded:
-            channel = Channel(
-                flavour, heavy, target, "coherent" if regime == "coherent" else "elastic"
-            )
+    def folded_for(channel: Channel, hel: int) -> float:
+        if (channel, hel) not in folded:
             ups = Upscattering(model, channel)
-            nodes, weights, idx = _gauss_nodes(flux.edges(flavour), ups.threshold)
-            if nodes.size == 0:
-                folded[key] = 0.0
-            else:
-                sigma = ups.sigma(nodes, hel)
-                folded[key] = float(np.sum(flux.bin_densities(flavour)[idx] * weights * sigma))
-        return folded[key]
+            folded[channel, hel] = flux_folded_cross_section(ups, flux, channel.flavour, hel)
+        return folded[channel, hel]
 
     rows: list[RateRow] = []
     for vol in volumes:
         mass_g = vol.material.mass_g(vol.volume_cm3)
-        for label, target, regime, count in _targets(vol.material, mass_g):
-            for flavour in wanted:
-                if flavour not in flux.flavours:
-                    continue
+        for label, target, regime, count, parent in _targets(vol.material, mass_g):
+            kind = "coherent" if regime == "coherent" else "elastic"
+            for flavour in (f for f in wanted if f in flux.flavours):
                 for heavy in model.heavy:
+                    channel = Channel(flavour, heavy.name, target, kind, bound_in=parent)
                     for hel in (-1, +1):
-                        events = (
-                            exposure * count * flux_folded(flavour, heavy.name, target, regime, hel)
-                        )
+                        events = exposure * count * folded_for(channel, hel)
                         if events > 0:
-                            rows.append(
-                                RateRow(
-                                    vol.name,
-                                    FLAVOUR_NAME[flavour],
-                                    label,
-                                    regime,
-                                    heavy.name,
-                                    hel,
-                                    events,
-                                )
-                            )
+                            row = (vol.name, FLAVOUR_NAME[flavour], label, regime, heavy.name)
+                            rows.append(RateRow(*row, hel, events))
     return RateTable(
         experiment=exp.name,
         pot=exposure,

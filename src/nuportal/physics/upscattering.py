@@ -65,12 +65,20 @@ class Channel:
         The nucleus (coherent) or the nucleon ``PROTON``/``NEUTRON`` (elastic).
     regime : str
         ``"coherent"`` or ``"elastic"``.
+    bound_in : Nucleus or None
+        For elastic scattering on a nucleon bound in a nucleus: that nucleus. The nucleon
+        cross section is then multiplied by 1 - |F(Q²)|², F the form factor of the proton
+        (neutron) distribution: the part of the incoherent sum that leaves the nucleus in its
+        ground state is the coherent process, so this avoids double counting and suppresses
+        low-Q² scattering as Pauli blocking does (Bednyakov & Naumov, Phys. Rev. D 98, 053004
+        (2018), arXiv:1806.08768, Eqs. (33)-(35)). ``None`` for free nucleons (hydrogen).
     """
 
     flavour: int
     heavy: str
     target: Nucleus
     regime: str
+    bound_in: Nucleus | None = None
 
     def __post_init__(self) -> None:
         if abs(self.flavour) not in FLAVOUR_INDEX:
@@ -81,6 +89,8 @@ class Channel:
             raise NuportalError(f"unknown regime {self.regime!r}; allowed: {', '.join(REGIMES)}")
         if self.regime == "elastic" and self.target not in (PROTON, NEUTRON):
             raise NuportalError("elastic upscattering needs the target PROTON or NEUTRON")
+        if self.bound_in is not None and (self.regime != "elastic" or self.bound_in.a < 2):
+            raise NuportalError("bound_in is for elastic scattering on a nucleon inside a nucleus")
 
     @property
     def label(self) -> str:
@@ -314,7 +324,13 @@ class Upscattering:
         left = gamma_had @ (dirac.slash(p1) + mass * eye)
         right = dirac.bar_matrix(gamma_had) @ (dirac.slash(p2) + mass * eye)
         trace = np.sum(left * np.swapaxes(right, -1, -2), axis=(-2, -1))
-        return 0.5 * trace.real
+        m2 = 0.5 * trace.real
+        if self.channel.bound_in is not None:
+            from nuportal.physics.form_factors import nuclear_form_factors
+
+            f_p, f_n = nuclear_form_factors(self.channel.bound_in, q2)
+            m2 = m2 * (1.0 - (f_p if proton else f_n) ** 2)
+        return m2
 
     def dsigma_dq2(
         self, energy: ArrayLike, q2: ArrayLike, helicity: int | None = None
