@@ -28,10 +28,14 @@ def _write(text: str, destination: str) -> None:
 
 
 def _print_table(table: RateTable, console: Console) -> None:
+    if not table.rows:
+        console.print("no upscattering channel is open: every threshold is above the flux range")
+        return
+    per_volume = {volume: events for (volume,), events in table.grouped("volume").items()}
     out = Table(title=f"Upscattering events at {table.experiment} ({table.pot:.3g} POT)")
-    for col in ("volume", "flavour", "target", "regime", "N", "helicity", "events", "share"):
-        out.add_column(col, justify="right" if col in ("events", "share", "helicity") else "left")
-    total = table.total
+    columns = ("volume", "flavour", "target", "regime", "N", "helicity", "events", "% of volume")
+    for col in columns:
+        out.add_column(col, justify="right" if col in columns[-3:] else "left")
     for row in sorted(table.rows, key=lambda r: (r.volume, -r.events)):
         out.add_row(
             row.volume,
@@ -41,16 +45,13 @@ def _print_table(table: RateTable, console: Console) -> None:
             row.heavy,
             "+" if row.helicity > 0 else "-",
             f"{row.events:.4g}",
-            f"{row.events / total:.1%}",
+            f"{row.events / per_volume[row.volume]:.1%}",
         )
-    if not table.rows:
-        console.print("no upscattering channel is open: every threshold is above the flux range")
-        return
     console.print(out)
-    for (volume,), events in sorted(table.grouped("volume").items()):
+    for volume, events in sorted(per_volume.items()):
         console.print(f"  {volume}: {events:.4g} events")
     console.print(
-        f"[bold]total: {total:.4g} upscattering events[/] (no decay or efficiency applied)"
+        f"[bold]total: {table.total:.4g} upscattering events[/] (no decay or efficiency applied)"
     )
 
 
