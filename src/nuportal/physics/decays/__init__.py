@@ -1,0 +1,1 @@
+"""Decay widths, branching ratios and lifetimes."""
