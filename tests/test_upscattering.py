@@ -279,3 +279,16 @@ def test_bound_nucleon_is_suppressed_at_low_q2_and_free_at_high_q2():
     assert bound.dsigma_dq2(2.0, high) == pytest.approx(free.dsigma_dq2(2.0, high), rel=1e-3)
     with pytest.raises(NuportalError, match="bound_in"):
         Channel(14, "N4", nucleus("C12"), "coherent", bound_in=nucleus("C12"))
+
+
+def test_channels_without_coupling_vanish():
+    """With only μ mixing, unitarity makes every ν_e → N4 vertex vanish exactly (the Z
+    coupling is U*_e4 (1 - ...) = 0 and the Z' one ∝ U_D4 U*_e4 = 0); such channels are
+    flagged so that rates skip them, and their cross section is indeed zero."""
+    model = build_model(
+        {"m4": 0.14, "Umu4": 1e-3, "UD4": 0.9, "mzprime": 0.03, "gD": 1.0, "epsilon": 1e-3}
+    )
+    nue = Upscattering(model, _channel(12, "C12"))
+    numu = Upscattering(model, _channel(14, "C12"))
+    assert nue.vanishes and not numu.vanishes
+    assert nue.sigma(1.0) == 0.0 and numu.sigma(1.0) > 0.0

@@ -144,7 +144,7 @@ def flux_folded_cross_section(
     ``flux.integral(flavour)`` for the flux-averaged cross section.
     """
     nodes, weights, idx = _gauss_nodes(flux.edges(flavour), ups.threshold)
-    if nodes.size == 0:
+    if nodes.size == 0 or ups.vanishes:
         return 0.0
     sigma = ups.sigma(nodes, helicity)
     return float(np.sum(flux.bin_densities(flavour)[idx] * weights * sigma))

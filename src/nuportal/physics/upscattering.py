@@ -178,6 +178,12 @@ class Upscattering:
             x for x in sca if x[1] != 0 or x[2] != 0
         ]
 
+    @property
+    def vanishes(self) -> bool:
+        """Whether no boson and no dipole connects the incoming neutrino to the N (σ ≡ 0)."""
+        vectors, scalars = self._bosons
+        return not vectors and not scalars and self._dipole == (0, 0)
+
     @cached_property
     def _dipole(self) -> tuple[complex, complex]:
         return self._pairs(np.asarray(self.model.couplings.dipole), "dipole")
