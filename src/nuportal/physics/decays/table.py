@@ -66,7 +66,7 @@ class DecayTable:
     >>> t = DecayTable("X", 0, 1.0, (DecayChannel("a", (11, -11), 3e-15),
     ...                               DecayChannel("b", (22, 22), 1e-15)))
     >>> round(t.branching_ratio("a"), 3), f"{t.ctau_cm:.4g}"
-    (0.75, '0.04933')
+    (0.75, '4.933')
     """
 
     particle: str
