@@ -1,0 +1,9 @@
+"""Analyses: experiments' public data releases, their statistics, selections and figures.
+
+Sub-packages
+------------
+miniboone
+    MiniBooNE νe / ν̄e appearance data releases (2012, 2018, 2020), the official
+    χ² / −2 ln L prescription, the νμ-constrained excess, and the detector response for
+    new-physics signals (arXiv:2006.16883, arXiv:2308.02543).
+"""
