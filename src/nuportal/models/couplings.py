@@ -170,3 +170,31 @@ class Couplings:
     def scalar(self, name: str) -> ScalarBoson | None:
         """The scalar called ``name``, or ``None``."""
         return next((s for s in self.scalars if s.name == name), None)
+
+
+def chiral_vertex(
+    matrix: np.ndarray, out: int, inc: int, *, majorana: bool, antineutrino: bool, kind: str
+) -> tuple[complex, complex]:
+    """(P_L, P_R) coefficients of the neutral-lepton vertex ``inc`` → ``out``.
+
+    ``matrix`` is a coupling matrix of :class:`Couplings` (``kind`` = ``"vector"``,
+    ``"scalar"`` or ``"dipole"``); the vertex is ψ̄_out Γ (c_L P_L + c_R P_R) ψ_inc with
+    Γ = γ^μ, 1 or σ^{μν} q_μ. Dirac: the coefficients of the module docstring, read for the
+    particle line (``antineutrino=False``) or for the conjugate line ψ̄_inc ... ψ_out of an
+    antiparticle (``antineutrino=True``). Majorana: the rules of Denner et al. (module
+    docstring): vector (G, -G*), dipole (D_oi - D_io, its negative conjugate), scalar with
+    the symmetrised S/2 so that a left-handed neutrino couples as in the Dirac case.
+    """
+    if majorana:
+        if kind == "vector":
+            c = matrix[out, inc]
+            return c, -np.conj(c)
+        if kind == "scalar":
+            c = 0.5 * (matrix[out, inc] + matrix[inc, out])
+            return c, np.conj(c)
+        c = matrix[out, inc] - matrix[inc, out]  # dipole
+        return c, -np.conj(c)
+    a, b = (inc, out) if antineutrino else (out, inc)
+    if kind == "vector":
+        return matrix[a, b], 0.0
+    return matrix[a, b], np.conj(matrix[b, a])

@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike
 
 from nuportal.constants import E_CHARGE, G_A
 from nuportal.errors import NuportalError
-from nuportal.models.couplings import ScalarBoson, VectorBoson
+from nuportal.models.couplings import ScalarBoson, VectorBoson, chiral_vertex
 from nuportal.models.model import Model
 from nuportal.physics import dirac
 from nuportal.physics.kinematics import lab_momenta, q2_limits, threshold_energy
@@ -98,25 +98,6 @@ class Channel:
         return f"{FLAVOUR_NAME[self.flavour]} {self.target.name} {self.regime} -> {self.heavy}"
 
 
-def _vertex_pairs(
-    matrix: np.ndarray, out: int, inc: int, *, majorana: bool, antineutrino: bool, kind: str
-) -> tuple[complex, complex]:
-    """(P_L, P_R) coefficients of the vertex for the channel's spinor path."""
-    if majorana:
-        if kind == "vector":
-            c = matrix[out, inc]
-            return c, -np.conj(c)
-        if kind == "scalar":
-            c = 0.5 * (matrix[out, inc] + matrix[inc, out])
-            return c, np.conj(c)
-        c = matrix[out, inc] - matrix[inc, out]  # dipole
-        return c, -np.conj(c)
-    a, b = (inc, out) if antineutrino else (out, inc)
-    if kind == "vector":
-        return matrix[a, b], 0.0
-    return matrix[a, b], np.conj(matrix[b, a])
-
-
 class Upscattering:
     """Differential and total upscattering cross sections for one model and channel.
 
@@ -156,7 +137,7 @@ class Upscattering:
         return q2_limits(energy, self.m_lepton, self.m_target)
 
     def _pairs(self, matrix: np.ndarray, kind: str) -> tuple[complex, complex]:
-        return _vertex_pairs(
+        return chiral_vertex(
             matrix,
             self._out,
             self._inc,
