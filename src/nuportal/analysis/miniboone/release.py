@@ -70,6 +70,7 @@ __all__ = [
     "load_ntuple",
     "load_release",
     "load_single_shower_efficiency",
+    "read_release_table",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -171,7 +172,10 @@ def _numeric(path: str) -> tuple[tuple[str, ...], FloatArray]:
     return tuple(lines[0].split()), values
 
 
-def _table(relative: str, data_dir: PathLike) -> tuple[tuple[str, ...], FloatArray]:
+def read_release_table(
+    relative: str, data_dir: PathLike = None
+) -> tuple[tuple[str, ...], FloatArray]:
+    """Column names and numbers (read-only, cached) of a data-directory table."""
     return _numeric(str(data_file(relative, data_dir)))
 
 
@@ -291,14 +295,14 @@ def load_release(release: str | int = "2020", data_dir: PathLike = None) -> Rele
     nue: dict[str, NueSample] = {}
     numu: dict[str, NumuSample] = {}
     for mode in MODES:
-        _, t = _table(_relative(name, f"nue_{mode}", "νe sample"), data_dir)
+        _, t = read_release_table(_relative(name, f"nue_{mode}", "νe sample"), data_dir)
         if t.shape != (N_NUE_BINS, 4):
             raise NuportalError(f"the MiniBooNE {name} {mode} νe table must have 11 rows")
         nue[mode] = NueSample(
             name, mode, POT[name][mode], _edges(t[:, 0], t[:, 1], MeV), _frozen(t[:, 2]),
             _frozen(t[:, 3]),
         )  # fmt: skip
-        _, u = _table(_relative(name, f"numu_{mode}", "νμ sample"), data_dir)
+        _, u = read_release_table(_relative(name, f"numu_{mode}", "νμ sample"), data_dir)
         if u.shape != (N_NUMU_BINS, 4):
             raise NuportalError(f"the MiniBooNE {name} {mode} νμ table must have 8 rows")
         numu[mode] = NumuSample(
@@ -350,7 +354,9 @@ def load_fractional_covariance(
     name = check_release(release)
     check_fit(fit)
     size = 30 * len(fit_modes(fit))
-    labels, matrix = _table(_relative(name, f"cov_{fit}", f"{fit} covariance"), data_dir)
+    labels, matrix = read_release_table(
+        _relative(name, f"cov_{fit}", f"{fit} covariance"), data_dir
+    )
     if matrix.shape != (size, size) or len(labels) != size:
         raise NuportalError(
             f"the MiniBooNE {name} {fit} fractional covariance must be {size}×{size}, "
@@ -409,7 +415,7 @@ def load_ntuple(
         raise NuportalError(unknown_name_message("MiniBooNE mode", str(mode), MODES))
     fit = check_fit(fit or mode)
     key = "ntuple_nubar_combined" if (mode == "nubar" and fit == "combined") else f"ntuple_{mode}"
-    _, t = _table(_relative(name, key, f"{mode} ntuple for the {fit} fit"), data_dir)
+    _, t = read_release_table(_relative(name, key, f"{mode} ntuple for the {fit} fit"), data_dir)
     return OscillationNtuple(
         name, mode, fit, _frozen(t[:, 0] * MeV), _frozen(t[:, 1] * MeV), _frozen(t[:, 2]),
         _frozen(t[:, 3]),
@@ -452,7 +458,9 @@ def load_likelihood_surface(
     """
     name = check_release(release)
     check_fit(fit)
-    _, t = _table(_relative(name, f"surface_{fit}", f"{fit} likelihood surface"), data_dir)
+    _, t = read_release_table(
+        _relative(name, f"surface_{fit}", f"{fit} likelihood surface"), data_dir
+    )
     dm2, i = np.unique(t[:, 0], return_inverse=True)
     s2, j = np.unique(t[:, 1], return_inverse=True)
     grid = np.full((len(dm2), len(s2)), np.nan)
@@ -497,7 +505,7 @@ def load_background_breakdown(mode: str = "nu", data_dir: PathLike = None) -> Ba
     if mode not in MODES:
         raise NuportalError(unknown_name_message("MiniBooNE mode", str(mode), MODES))
     rel = f"miniboone/bkg_breakdown_2020/nue_{mode}mode_by_category.txt"
-    header, t = _table(rel, data_dir)
+    header, t = read_release_table(rel, data_dir)
     cats = {name: _frozen(t[:, header.index(name)]) for name in BACKGROUND_CATEGORIES}
     return BackgroundBreakdown(mode, _edges(t[:, 0], t[:, 1], MeV), _frozen(t[:, 2]), cats)
 
@@ -529,7 +537,7 @@ class EvisCosThetaTable:
 
 def load_evis_costheta(data_dir: PathLike = None) -> EvisCosThetaTable:
     """Load the 2020 ν-mode E_vis × cos θ table."""
-    _, t = _table("miniboone/evis_costheta_2020/evis_costheta_numode.txt", data_dir)
+    _, t = read_release_table("miniboone/evis_costheta_2020/evis_costheta_numode.txt", data_dir)
     e_lo, ei = np.unique(t[:, 0], return_inverse=True)
     c_lo, ci = np.unique(t[:, 2], return_inverse=True)
     shape = (len(e_lo), len(c_lo))
@@ -570,7 +578,7 @@ class SingleShowerEfficiency:
 
 def load_single_shower_efficiency(data_dir: PathLike = None) -> SingleShowerEfficiency:
     """Load the official single e/γ selection efficiency table."""
-    _, t = _table("miniboone/efficiency/single_electron_gamma_efficiency.txt", data_dir)
+    _, t = read_release_table("miniboone/efficiency/single_electron_gamma_efficiency.txt", data_dir)
     return SingleShowerEfficiency(_frozen(t[:, 0] * MeV), _frozen(t[:, 1]), _frozen(t[:, 2]))
 
 
@@ -582,5 +590,7 @@ def load_data_events(mode: str = "nu", data_dir: PathLike = None) -> FloatArray:
     """
     if mode not in MODES:
         raise NuportalError(unknown_name_message("MiniBooNE mode", str(mode), MODES))
-    _, t = _table(f"miniboone/event_lists_2020/nue_data_events_{mode}mode.txt", data_dir)
+    _, t = read_release_table(
+        f"miniboone/event_lists_2020/nue_data_events_{mode}mode.txt", data_dir
+    )
     return _frozen(t[:, 0])
