@@ -1,0 +1,337 @@
+"""Minimal-HNL decay widths, each checked against something independent.
+
+* closed forms of arXiv:1805.08567 evaluated at high precision with mpmath (the textbook
+  L(x) and I(x, y, z));
+* explicit Dirac-matrix traces of the four-fermion amplitudes integrated over the Dalitz
+  plot (three-body) or over the polarisations (two-body), written here from the Lagrangian
+  without using the formulae under test;
+* physical limits (massless leptons, muon decay) and Standard-Model decays of mesons and
+  the τ computed with the same meson data (PDG 2024 lifetimes and branching ratios).
+"""
+
+from __future__ import annotations
+
+import math
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+from nuportal.constants import G_F, M_E, M_MU, M_TAU, SIN2_THETA_W
+from nuportal.errors import NuportalError
+from nuportal.physics.decays import hnl_hadronic as had
+from nuportal.physics.decays import hnl_leptonic as lep
+
+HBAR_GEV_S = 6.582119569e-25  # ħ in GeV s (PDG 2024)
+LEPTON = {"e": M_E, "mu": M_MU, "tau": M_TAU}
+
+# ---------------------------------------------------------------------------------------
+# Dirac algebra for the independent amplitudes (Dirac representation, metric +---)
+# ---------------------------------------------------------------------------------------
+_I2 = np.eye(2)
+_Z2 = np.zeros((2, 2))
+_SIGMA = [
+    np.array([[0, 1], [1, 0]], dtype=complex),
+    np.array([[0, -1j], [1j, 0]], dtype=complex),
+    np.array([[1, 0], [0, -1]], dtype=complex),
+]
+GAMMA = np.array(
+    [np.block([[_I2, _Z2], [_Z2, -_I2]]).astype(complex)]
+    + [np.block([[_Z2, s], [-s, _Z2]]) for s in _SIGMA]
+)
+GAMMA5 = 1j * GAMMA[0] @ GAMMA[1] @ GAMMA[2] @ GAMMA[3]
+PL = 0.5 * (np.eye(4) - GAMMA5)
+PR = 0.5 * (np.eye(4) + GAMMA5)
+METRIC = np.diag([1.0, -1.0, -1.0, -1.0])
+
+
+def slash(p: np.ndarray) -> np.ndarray:
+    """p̸ = γ^μ p_μ for momenta of shape (n, 4)."""
+    return np.einsum("mab,nm->nab", GAMMA, p @ METRIC)
+
+
+def current_trace(p_out, m_out, p_in, m_in, left, right, sign_in=1.0):
+    """T^{μν} = Tr[(p̸_out + m_out) γ^μ C (p̸_in ± m_in) γ^ν C], C = left P_L + right P_R.
+
+    ``sign_in`` = +1 for a u spinor, -1 for a v spinor of the second fermion.
+    """
+    eye = np.eye(4)
+    a = slash(p_out) + m_out * eye
+    b = slash(p_in) + sign_in * m_in * eye
+    chiral = left * PL + right * PR
+    gc = np.einsum("mab,bc->mac", GAMMA, chiral)
+    return np.einsum("nab,mbc,ncd,kda->nmk", a, gc, b, gc)
+
+
+def contract(t1: np.ndarray, t2: np.ndarray) -> np.ndarray:
+    """Σ T1^{μν} T2_{μν} (indices lowered with the metric)."""
+    g = np.diag(METRIC)
+    return np.real(np.einsum("nmk,nmk,m,k->n", t1, t2, g, g))
+
+
+def dalitz_width(mass, m1, m2, m3, amplitude_squared, nodes=48):
+    """Γ = 1/((2π)³ 32 M³) ∫ |M̄|² dm12² dm23², N at rest (PDG kinematics review, Eq. 49.22).
+
+    ``amplitude_squared(p_n, p1, p2, p3)`` returns the spin-summed |M|² (averaged here over
+    the two N spins). Both integrations use Gauss-Legendre in an angle that smooths the
+    square-root edges of the Dalitz region.
+    """
+    x, w = np.polynomial.legendre.leggauss(nodes)
+    th, wt = 0.5 * np.pi * (x + 1), 0.5 * np.pi * w
+    lo12, hi12 = (m1 + m2) ** 2, (mass - m3) ** 2
+    s12 = lo12 + 0.5 * (hi12 - lo12) * (1 - np.cos(th))
+    w12 = wt * 0.5 * (hi12 - lo12) * np.sin(th)
+    # m23² limits at fixed m12² (PDG kinematics review, Eq. 49.23)
+    e2 = (s12 - m1**2 + m2**2) / (2 * np.sqrt(s12))
+    e3 = (mass**2 - s12 - m3**2) / (2 * np.sqrt(s12))
+    q2 = np.sqrt(np.clip(e2**2 - m2**2, 0, None))
+    q3 = np.sqrt(np.clip(e3**2 - m3**2, 0, None))
+    lo23 = (e2 + e3) ** 2 - (q2 + q3) ** 2
+    hi23 = (e2 + e3) ** 2 - (q2 - q3) ** 2
+    s12g = np.repeat(s12, nodes)
+    w12g = np.repeat(w12, nodes)
+    lo, hi = np.repeat(lo23, nodes), np.repeat(hi23, nodes)
+    s23g = lo + 0.5 * (hi - lo) * (1 - np.cos(np.tile(th, nodes)))
+    w23g = np.tile(wt, nodes) * 0.5 * (hi - lo) * np.sin(np.tile(th, nodes))
+    # explicit momenta in the N rest frame: p1 along z, p3 in the x-z plane
+    en1 = (mass**2 + m1**2 - s23g) / (2 * mass)
+    en3 = (mass**2 + m3**2 - s12g) / (2 * mass)
+    en2 = mass - en1 - en3
+    k1 = np.sqrt(np.clip(en1**2 - m1**2, 0, None))
+    k3 = np.sqrt(np.clip(en3**2 - m3**2, 0, None))
+    k2sq = np.clip(en2**2 - m2**2, 0, None)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos13 = np.where(k1 * k3 > 0, (k2sq - k1**2 - k3**2) / (2 * k1 * k3), 1.0)
+    cos13 = np.clip(cos13, -1, 1)
+    sin13 = np.sqrt(1 - cos13**2)
+    zero = np.zeros_like(en1)
+    p1 = np.stack([en1, zero, zero, k1], axis=1)
+    p3 = np.stack([en3, k3 * sin13, zero, k3 * cos13], axis=1)
+    p2 = np.stack([en2, -k3 * sin13, zero, -k1 - k3 * cos13], axis=1)
+    pn = np.stack([np.full_like(en1, mass), zero, zero, zero], axis=1)
+    msq = 0.5 * amplitude_squared(pn, p1, p2, p3)
+    return float(np.sum(msq * w12g * w23g)) / ((2 * np.pi) ** 3 * 32 * mass**3)
+
+
+def nc_amplitude_squared(mass, m_lep, g_left, g_right):
+    """|M|² of N → ν(p1) ℓ⁻(p2) ℓ⁺(p3) for L = -(4G_F/√2)[ν̄γ^μP_L N][ℓ̄γ_μ(g_L P_L + g_R P_R)ℓ]."""
+    k = 4 * G_F / math.sqrt(2)
+
+    def amp2(pn, p1, p2, p3):
+        t1 = current_trace(p1, 0.0, pn, mass, 1.0, 0.0)
+        t2 = current_trace(p2, m_lep, p3, m_lep, g_left, g_right, sign_in=-1.0)
+        return k**2 * contract(t1, t2)
+
+    return amp2
+
+
+def cc_amplitude_squared(mass, m_a, m_b):
+    """|M|² of N → ℓ_a⁻(p1) ν_b(p2) ℓ_b⁺(p3), L = -(4G_F/√2)[ℓ̄_a γ^μ P_L N][ν̄_b γ_μ P_L ℓ_b]."""
+    k = 4 * G_F / math.sqrt(2)
+
+    def amp2(pn, p1, p2, p3):
+        t1 = current_trace(p1, m_a, pn, mass, 1.0, 0.0)
+        t2 = current_trace(p2, 0.0, p3, m_b, 1.0, 0.0, sign_in=-1.0)
+        return k**2 * contract(t1, t2)
+
+    return amp2
+
+
+# ---------------------------------------------------------------------------------------
+# high-precision references of the textbook closed forms
+# ---------------------------------------------------------------------------------------
+mp.mp.dps = 50
+
+
+def textbook_log(x: float) -> mp.mpf:
+    x = mp.mpf(x)
+    v = mp.sqrt(1 - 4 * x**2)
+    return mp.log((1 - 3 * x**2 - (1 - x**2) * v) / (x**2 * (1 + v)))
+
+
+def textbook_f1_f2(x: float) -> tuple[mp.mpf, mp.mpf]:
+    x = mp.mpf(x)
+    v = mp.sqrt(1 - 4 * x**2)
+    big_l = textbook_log(x)
+    f1 = (1 - 14 * x**2 - 2 * x**4 - 12 * x**6) * v + 12 * x**4 * (x**4 - 1) * big_l
+    f2 = x**2 * (2 + 10 * x**2 - 12 * x**4) * v + 6 * x**4 * (1 - 2 * x**2 + 2 * x**4) * big_l
+    return f1, f2
+
+
+def textbook_integral(x: float, y: float, z: float) -> mp.mpf:
+    x, y, z = mp.mpf(x), mp.mpf(y), mp.mpf(z)
+
+    def f(s):
+        lam1 = (s - (x + y) ** 2) * (s - (x - y) ** 2)
+        lam2 = ((1 - z) ** 2 - s) * ((1 + z) ** 2 - s)
+        return (s - x**2 - y**2) * (1 + z**2 - s) * mp.sqrt(max(lam1, 0) * max(lam2, 0)) / s
+
+    return 12 * mp.quad(f, [(x + y) ** 2, (1 - z) ** 2])
+
+
+def muon_decay_f(r: float) -> float:
+    """f(r) = 1 - 8r + 8r³ - r⁴ - 12 r² ln r, r = m²/M²."""
+    return 1 - 8 * r + 8 * r**3 - r**4 - 12 * r**2 * math.log(r)
+
+
+# ---------------------------------------------------------------------------------------
+# leptonic channels
+# ---------------------------------------------------------------------------------------
+LOG_POINTS = [1e-6, 3e-5, 1e-3, 0.01, 0.1, 0.25, 0.4, 0.49, 0.4999]
+
+
+@pytest.mark.parametrize("x", LOG_POINTS)
+def test_log_function_is_stable_against_mpmath(x):
+    assert lep.log_function(x) == pytest.approx(float(textbook_log(x)), rel=1e-13)
+
+
+def test_log_function_limits_and_no_nan():
+    x = np.geomspace(1e-12, 0.5, 2001)
+    values = lep.log_function(x)
+    assert np.all(np.isfinite(values))
+    assert lep.log_function(0.5) == 0.0
+    assert lep.log_function(1e-9) == pytest.approx(4 * math.log(1e-9), rel=1e-15)
+
+
+@pytest.mark.parametrize("x", [*LOG_POINTS, 0.49999, 0.4999999])
+def test_neutral_current_functions_against_mpmath(x):
+    f1, f2 = lep.neutral_current_functions(x)
+    r1, r2 = textbook_f1_f2(x)
+    # near threshold (F ∝ v⁷) the inputs' own rounding sets the limit: δF/F = 7 δv/v
+    v = math.sqrt((1 - 2 * x) * (1 + 2 * x))
+    tol = max(1e-13, 10 * 7 * 1e-16 / v**2)
+    assert float(f1) == pytest.approx(float(r1), rel=tol)
+    if x > 1e-6:
+        assert float(f2) == pytest.approx(float(r2), rel=tol)
+    else:
+        assert float(f2) == pytest.approx(float(r2), rel=1e-9, abs=1e-25)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "z"),
+    [(0.1, 0, 0), (0, 0, 0.3), (0.3, 0, 0.2), (0.05, 0.4, 0.3), (1e-4, 0, 0.6), (0.5, 0, 0.49)],
+)
+def test_three_body_integral_against_mpmath(x, y, z):
+    assert lep.three_body_integral(x, y, z) == pytest.approx(
+        float(textbook_integral(x, y, z)), rel=1e-11
+    )
+
+
+def test_three_body_integral_muon_decay_limit_and_symmetry():
+    x = np.array([1e-5, 0.01, 0.1, 0.3, 0.7])
+    expected = [muon_decay_f(v**2) for v in x]
+    np.testing.assert_allclose(lep.three_body_integral(x, 0.0, 0.0), expected, rtol=1e-12)
+    np.testing.assert_allclose(lep.three_body_integral(0.0, 0.0, x), expected, rtol=1e-12)
+    assert lep.three_body_integral(0.0, 0.0, 0.0) == pytest.approx(1.0, rel=1e-14)
+    assert lep.three_body_integral(0.6, 0.0, 0.4) == 0.0
+
+
+def test_massless_limit_of_nu_lepton_pair():
+    s2 = SIN2_THETA_W
+    m = 1e3 * M_TAU  # all lepton masses negligible (x ≤ 1e-3, corrections ~14 x²)
+    unit = G_F**2 * m**5 / (192 * math.pi**3)
+    c1 = 0.25 * (1 - 4 * s2 + 8 * s2**2)
+    c3 = 0.25 * (1 + 4 * s2 + 8 * s2**2)
+    assert lep.width_nu_lepton_pair(m, "mu", "e") == pytest.approx(c1 * unit, rel=1e-10)
+    assert lep.width_nu_lepton_pair(m, "e", "e") == pytest.approx(c3 * unit, rel=1e-10)
+    assert lep.width_nu_lepton_pair(m, "e", "tau") == pytest.approx(c1 * unit, rel=2e-5)
+
+
+def test_charged_current_is_muon_decay_with_one_massive_lepton():
+    m = np.array([0.3, 1.0, 2.5])
+    got = lep.width_charged_current_leptons(m, "e", "mu")
+    unit = G_F**2 * m**5 / (192 * math.pi**3)
+    # exact two-mass result: the textbook integral at high precision
+    exact = [float(textbook_integral(M_E / v, 0, M_MU / v)) for v in m]
+    np.testing.assert_allclose(got, unit * np.array(exact), rtol=1e-11)
+    # the electron mass is an O((m_e/m_N)²) correction to the muon-decay formula (which is
+    # reproduced exactly by the integral at m_e = 0, test above)
+    muon_decay = unit * np.array([muon_decay_f((M_MU / v) ** 2) for v in m])
+    np.testing.assert_allclose(got, muon_decay, rtol=1e-4)
+    # the exact two-mass result is symmetric in the two charged leptons
+    np.testing.assert_allclose(got, lep.width_charged_current_leptons(m, "mu", "e"), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("mass", "alpha", "beta"),
+    [(0.25, "mu", "e"), (0.25, "e", "e"), (0.5, "e", "mu"), (0.5, "mu", "mu"), (4.0, "e", "tau")],
+)
+def test_nu_lepton_pair_against_dalitz_integration(mass, alpha, beta):
+    m_l = LEPTON[beta]
+    g_left, g_right = -0.5 + SIN2_THETA_W, SIN2_THETA_W
+    if alpha == beta:
+        g_left += 1.0  # Fierz-rearranged W exchange (Lagrangian sign as in the module)
+    ref = dalitz_width(mass, 0.0, m_l, m_l, nc_amplitude_squared(mass, m_l, g_left, g_right))
+    assert lep.width_nu_lepton_pair(mass, alpha, beta) == pytest.approx(ref, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("mass", "alpha", "beta"), [(0.2, "e", "mu"), (0.2, "mu", "e"), (2.2, "tau", "mu")]
+)
+def test_charged_current_against_dalitz_integration(mass, alpha, beta):
+    m_a, m_b = LEPTON[alpha], LEPTON[beta]
+    ref = dalitz_width(mass, m_a, 0.0, m_b, cc_amplitude_squared(mass, m_a, m_b))
+    assert lep.width_charged_current_leptons(mass, alpha, beta) == pytest.approx(ref, rel=1e-6)
+
+
+def test_three_neutrinos():
+    m = np.array([0.01, 0.1, 1.0])
+    total = lep.width_three_neutrinos(m)
+    np.testing.assert_allclose(total, G_F**2 * m**5 / (192 * math.pi**3), rtol=1e-15)
+    flavours = sum(lep.width_three_neutrinos_flavour(m, "mu", b) for b in ("e", "mu", "tau"))
+    np.testing.assert_allclose(flavours, total, rtol=1e-15)
+    # one flavour β ≠ α is the Z-exchange channel with g_L = 1/2, g_R = 0, massless f
+    np.testing.assert_allclose(
+        lep.width_three_neutrinos_flavour(m, "e", "tau"),
+        lep.neutral_current_width(m, 0.0, 0.5, 0.0),
+        rtol=1e-15,
+    )
+
+
+def test_leptonic_thresholds_are_continuous_and_finite():
+    for alpha, beta in [("e", "e"), ("mu", "mu"), ("e", "tau")]:
+        thr = 2 * LEPTON[beta]
+        m = thr * (1 + np.array([-1e-9, 0.0, 1e-12, 1e-9, 1e-6, 1e-3]))
+        w = lep.width_nu_lepton_pair(m, alpha, beta)
+        assert np.all(np.isfinite(w))
+        assert np.all(w >= 0)
+        assert w[0] == 0.0
+        assert w[1] == 0.0
+        assert np.all(np.diff(w[1:]) > 0) or w[-2] == 0.0
+        assert w[-1] / lep.width_nu_lepton_pair(10 * thr, alpha, beta) < 1e-12
+    thr = M_E + M_MU
+    m = thr * (1 + np.array([-1e-9, 0.0, 1e-9, 1e-6]))
+    w = lep.width_charged_current_leptons(m, "e", "mu")
+    assert w[0] == 0.0
+    assert w[1] == 0.0
+    assert np.all(np.isfinite(w))
+    assert np.all(np.diff(w) >= 0)
+
+
+def test_small_lepton_mass_ratio_has_no_precision_loss():
+    m = M_E / np.array([1e-6, 1e-5, 1e-4])  # x = m_e/m_N down to 1e-6
+    w = lep.width_nu_lepton_pair(m, "mu", "e")
+    s2 = SIN2_THETA_W
+    gl, gr = -0.5 + s2, s2
+    for wi, mi in zip(w, m, strict=True):
+        x = M_E / mi
+        r1, r2 = textbook_f1_f2(x)
+        ref = G_F**2 * mi**5 / (192 * math.pi**3) * ((gl**2 + gr**2) * r1 + 4 * gl * gr * r2)
+        assert wi == pytest.approx(float(ref), rel=1e-13)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: lep.width_nu_lepton_pair(-1.0, "e", "e"),
+        lambda: lep.width_nu_lepton_pair(np.nan, "e", "e"),
+        lambda: lep.width_nu_lepton_pair(1.0, "electron", "e"),
+        lambda: lep.width_charged_current_leptons(1.0, "e", "e"),
+        lambda: lep.width_three_neutrinos(0.0),
+        lambda: had.width_charged_pseudoscalar(1.0, "e", "pi0"),
+        lambda: had.width_neutral_vector(1.0, "kaon"),
+    ],
+)
+def test_bad_input_raises(call):
+    with pytest.raises(NuportalError):
+        call()
