@@ -258,7 +258,9 @@ def three_body_integral(x: npt.ArrayLike, y: npt.ArrayLike, z: npt.ArrayLike) ->
     x, y, z = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, y, z)))
     s_lo = (x + y) ** 2
     s_hi = (1.0 - z) ** 2
-    span = np.clip(s_hi - s_lo, 0.0, None)
+    # closed channels (x + y + z ≥ 1) get a zero-length interval; note (1 - z)² alone
+    # would not vanish for z > 1
+    span = np.where(x + y + z < 1.0, np.clip(s_hi - s_lo, 0.0, None), 0.0)
     shape = (*x.shape, 1)
     x_, y_, z_ = (v.reshape(shape) for v in (x, y, z))
     half = (0.5 * span).reshape(shape)
