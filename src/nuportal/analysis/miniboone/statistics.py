@@ -408,20 +408,18 @@ def excess(
     -----
     See the module docstring for the formulae and the error convention.
     """
-    fits = ("auto", "combined", "mode")
-    if covariance not in fits:
-        raise NuportalError(unknown_name_message("covariance", str(covariance), fits))
+    choices = ("auto", "combined", "mode")
+    if covariance not in choices:
+        raise NuportalError(unknown_name_message("covariance", str(covariance), choices))
     modes = fit_modes(mode)
     rel = load_release(release, data_dir)
     if covariance == "auto":
         covariance = "mode" if rel.name == "2012" else "combined"
-    if covariance == "combined":
-        blocks = [(load_fractional_covariance(rel.name, "combined", data_dir), ("nu", "nubar"))]
-    else:
-        blocks = [(load_fractional_covariance(rel.name, m, data_dir), (m,)) for m in modes]
+    fits: tuple[str, ...] = ("combined",) if covariance == "combined" else modes
     means: dict[str, FloatArray] = {}
     cov_parts: list[tuple[tuple[str, ...], FloatArray]] = []
-    for frac, block_modes in blocks:
+    for frac in (load_fractional_covariance(rel.name, f, data_dir) for f in fits):
+        block_modes = frac.modes
         b_c, sigma_c = _constrain(rel, frac.matrix, block_modes)
         for k, m in enumerate(block_modes):
             means[m] = b_c[_nue(k)]
