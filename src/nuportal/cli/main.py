@@ -30,10 +30,11 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from nuportal.cli import experiments, miniboone, models, rates
+    from nuportal.cli import decays, experiments, miniboone, models, rates
 
     cli.add_command(rates.rates)
     cli.add_command(experiments.experiments)
+    cli.add_command(decays.decays)
     cli.add_command(models.models)
     cli.add_command(miniboone.miniboone)
 

@@ -7,7 +7,10 @@ from typing import Any
 
 import click
 
-from nuportal.models.benchmarks import BENCHMARKS
+from nuportal.errors import NuportalError
+from nuportal.models import Model
+from nuportal.models.benchmarks import BENCHMARKS, DEFAULT_BENCHMARK
+from nuportal.runcard import load_run_card, model_from_spec, parse_assignment
 
 data_dir_option = click.option(
     "--data-dir",
@@ -38,3 +41,33 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="Start from a benchmark model (default: light_zprime_3p1 unless m4 is given).",
     )(func)
+
+
+def model_and_card_options(
+    section: str,
+    allowed: tuple[str, ...],
+    card: str | None,
+    benchmark: str | None,
+    assignments: tuple[str, ...],
+) -> tuple[Model, dict[str, Any]]:
+    """The model of --card/--benchmark/--set and the card's ``[section]`` options.
+
+    Without a benchmark or ``m4`` the default benchmark is used. Unknown keys of
+    ``[section]`` are an error naming the allowed ones.
+    """
+    spec: dict[str, Any] = {}
+    options: dict[str, Any] = {}
+    if card:
+        loaded = load_run_card(card)
+        spec, options = loaded["model"], loaded[section]
+        for key in options:
+            if key not in allowed:
+                raise NuportalError(
+                    f"unknown key {key!r} in [{section}]; allowed: {', '.join(allowed)}"
+                )
+    if benchmark:
+        spec["benchmark"] = benchmark
+    spec.update(parse_assignment(a) for a in assignments)
+    if "benchmark" not in spec and "m4" not in spec:
+        spec["benchmark"] = DEFAULT_BENCHMARK
+    return model_from_spec(spec), options

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from nuportal.cli.options import data_dir_option, model_options
-from nuportal.errors import NuportalError
+from nuportal.cli.options import data_dir_option, model_and_card_options, model_options
 from nuportal.experiments.fluxes import flavour_pdg
-from nuportal.models.benchmarks import DEFAULT_BENCHMARK
 from nuportal.rates import RateTable, upscattering_rates
-from nuportal.runcard import load_run_card, model_from_spec, parse_assignment
 
 RATES_KEYS = ("experiment", "flavours", "pot")
 
@@ -97,22 +93,7 @@ def rates(
 
     Defaults: the light-Z' 3+1 benchmark (`nuportal models`) at MiniBooNE ν mode.
     """
-    spec: dict[str, Any] = {}
-    options: dict[str, Any] = {}
-    if card:
-        loaded = load_run_card(card)
-        spec, options = loaded["model"], loaded["rates"]
-        for key in options:
-            if key not in RATES_KEYS:
-                raise NuportalError(
-                    f"unknown key {key!r} in [rates]; allowed: {', '.join(RATES_KEYS)}"
-                )
-    if benchmark:
-        spec["benchmark"] = benchmark
-    spec.update(parse_assignment(a) for a in assignments)
-    if "benchmark" not in spec and "m4" not in spec:
-        spec["benchmark"] = DEFAULT_BENCHMARK
-    model = model_from_spec(spec)
+    model, options = model_and_card_options("rates", RATES_KEYS, card, benchmark, assignments)
     chosen_flavours = flavours or tuple(options.get("flavours", ()))
     table = upscattering_rates(
         model,

@@ -53,7 +53,10 @@ _LEPTONS = ("e", "mu", "tau")
 def _width_of(pdgid: int) -> float:
     from particle import Particle
 
-    return float(Particle.from_pdgid(pdgid).width) * 1e-3
+    width = Particle.from_pdgid(pdgid).width
+    if width is None:  # pragma: no cover - the W and Z widths are in every PDG table
+        raise ValueError(f"the particle table has no width for PDG id {pdgid}")
+    return float(width) * 1e-3
 
 
 #: total widths of the W and Z (GeV), from the particle package's PDG table
