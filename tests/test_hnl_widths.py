@@ -521,3 +521,218 @@ def test_muon_lifetime_from_the_charged_current_kernel():
     gamma = G_F**2 * M_MU**5 / (192 * math.pi**3) * lep.three_body_integral(M_E / M_MU, 0, 0)
     gamma *= 1 + alpha / (2 * math.pi) * (25 / 4 - math.pi**2)
     assert gamma == pytest.approx(HBAR_GEV_S / 2.1969811e-6, rel=2e-5)
+
+
+# ---------------------------------------------------------------------------------------
+# inclusive hadronic width, α_s and matching
+# ---------------------------------------------------------------------------------------
+def test_alpha_s_against_scipy_integration():
+    """Four-loop running checked against an independent adaptive ODE solution."""
+    from scipy.integrate import solve_ivp
+
+    z3 = 1.2020569031595942
+
+    def beta(nf):
+        return (
+            11 - 2 * nf / 3,
+            102 - 38 * nf / 3,
+            2857 / 2 - 5033 * nf / 18 + 325 * nf**2 / 54,
+            149753 / 6
+            + 3564 * z3
+            - (1078361 / 162 + 6508 * z3 / 27) * nf
+            + (50065 / 162 + 6472 * z3 / 81) * nf**2
+            + 1093 * nf**3 / 729,
+        )
+
+    def run(a0, mu0, mu1, nf):
+        b = beta(nf)
+
+        def rhs(_t, y):
+            a = y / (4 * np.pi)
+            return -4 * np.pi * a**2 * (b[0] + b[1] * a + b[2] * a**2 + b[3] * a**3)
+
+        sol = solve_ivp(rhs, (2 * np.log(mu0), 2 * np.log(mu1)), [a0], rtol=1e-12, atol=1e-14)
+        return sol.y[0, -1]
+
+    from nuportal.constants import M_Z
+
+    a_b = run(inc.ALPHA_S_MZ, M_Z, 4.18, 5)
+    a_c = run(a_b, 4.18, 1.27, 4)
+    mus = np.array([1.0, 1.5, 2.0, 3.0, 10.0, M_Z])
+    ref = [
+        run(a_c, 1.27, mu, 3)
+        if mu < 1.27
+        else run(a_b, 4.18, mu, 4)
+        if mu < 4.18
+        else run(inc.ALPHA_S_MZ, M_Z, mu, 5)
+        for mu in mus
+    ]
+    np.testing.assert_allclose(inc.alpha_s(mus), ref, rtol=1e-8)
+    with pytest.raises(NuportalError):
+        inc.alpha_s(0.5)
+
+
+def test_inclusive_width_reproduces_r_tau():
+    """At m_N = m_τ the e-mixing CC quark width over G_F² m⁵/(192π³) is R_τ.
+
+    R_τ = B(τ → ν hadrons)/B(τ → ν e ν̄) = (1 - B_e - B_μ)/B_e = 3.636 (PDG 2024:
+    B_e = 17.82 %, B_μ = 17.39 %). Our width has no electroweak factor S_EW = 1.0201
+    (Marciano & Sirlin, Phys. Rev. Lett. 61 (1988) 1815), applied here; the rest (O(α_s⁴),
+    non-perturbative terms, m_s) is ~1 %: tolerance 2 %.
+    """
+    m = M_TAU
+    cc = sum(inc.width_lepton_quarks(m, "e", "u", d) for d in ("d", "s"))
+    r_tau = cc * (1 + inc.qcd_correction(m)) / (G_F**2 * m**5 / (192 * math.pi**3))
+    assert 1.0201 * r_tau == pytest.approx((1 - 0.1782 - 0.1739) / 0.1782, rel=0.02)
+
+
+def test_quark_widths_massless_limits():
+    m = 1e4  # quark masses negligible
+    unit = G_F**2 * m**5 / (192 * math.pi**3)
+    s2 = SIN2_THETA_W
+    assert inc.width_lepton_quarks(m, "mu", "u", "d") == pytest.approx(
+        3 * CKM_UD**2 * unit, rel=1e-6
+    )
+    c1_up = 0.25 * (1 - 8 / 3 * s2 + 32 / 9 * s2**2)
+    c1_down = 0.25 * (1 - 4 / 3 * s2 + 8 / 9 * s2**2)
+    assert inc.width_nu_quarks(m, "u") == pytest.approx(3 * c1_up * unit, rel=1e-6)
+    assert inc.width_nu_quarks(m, "s") == pytest.approx(3 * c1_down * unit, rel=1e-6)
+
+
+def test_matching_is_continuous_and_reported():
+    for alpha in ("e", "mu", "tau"):
+        for edge in (inc.MATCHING_LOW, inc.MATCHING_HIGH):
+            m = edge * (1 + np.array([-1e-9, 1e-9]))
+            w = inc.hadronic_width(m, alpha)
+            assert w[1] == pytest.approx(w[0], rel=1e-6)
+    below = inc.hadronic_width(0.99, "mu")
+    np.testing.assert_allclose(below, inc.exclusive_hadronic_width(0.99, "mu"), rtol=1e-15)
+    above = inc.hadronic_width(2.01, "mu")
+    np.testing.assert_allclose(above, inc.inclusive_hadronic_width(2.01, "mu"), rtol=1e-15)
+    # a hard switch is available and jumps by the reported discontinuity
+    jump = inc.matching_discontinuity(1.5, "e")
+    m = 1.5 * (1 + np.array([-1e-12, 0.0]))
+    hard = inc.hadronic_width(m, "e", low=1.5, high=1.5)
+    assert hard[1] / hard[0] - 1 == pytest.approx(float(jump), rel=1e-6)
+    assert 0.1 < float(inc.matching_discontinuity(1.0, "e")) < 0.3
+    with pytest.raises(NuportalError):
+        inc.matching_weight(1.5, low=0.5, high=2.0)
+
+
+# ---------------------------------------------------------------------------------------
+# channel list, total width, branching ratios
+# ---------------------------------------------------------------------------------------
+from nuportal.physics.decays import hnl_inclusive as inc  # noqa: E402
+from nuportal.physics.decays import hnl_widths as hw  # noqa: E402
+from nuportal.physics.decays.mesons import CKM  # noqa: E402
+
+CKM_UD = CKM[("u", "d")]
+MIXINGS = [{"e": 1e-6}, {"mu": 3e-7}, {"tau": 1e-5}, {"e": 1e-8, "mu": 2e-8, "tau": 1e-9}]
+MASSES = [0.05, 0.3, 0.6, 1.2, 1.7, 2.5, 5.0]
+
+
+@pytest.mark.parametrize("u2", MIXINGS)
+@pytest.mark.parametrize("majorana", [False, True])
+def test_branching_ratios_sum_to_one(u2, majorana):
+    for m in MASSES:
+        br = hw.branching_ratios(m, u2, majorana)
+        assert math.fsum(br.values()) == pytest.approx(1.0, abs=1e-12)
+        assert all(v > 0 for v in br.values())
+
+
+@pytest.mark.parametrize("u2", MIXINGS)
+def test_majorana_is_twice_dirac_channel_by_channel(u2):
+    masses = np.array(MASSES)
+    np.testing.assert_allclose(
+        hw.total_width(masses, u2, True), 2 * hw.total_width(masses, u2, False), rtol=1e-14
+    )
+    for m in (0.3, 1.7, 5.0):
+        dirac = {c.label: c for c in hw.minimal_hnl_channels(m, u2, False)}
+        majorana = {c.label: c for c in hw.minimal_hnl_channels(m, u2, True)}
+        assert len(majorana) == 2 * len(dirac)
+        for label, chan in dirac.items():
+            conj = chan.conjugate()
+            assert majorana[label].width == chan.width
+            assert majorana[conj.label].width == chan.width
+            assert conj.daughters != chan.daughters
+
+
+def test_channel_labels_and_lepton_number_violation():
+    chans = {c.label: c for c in hw.minimal_hnl_channels(0.5, {"mu": 1e-6}, majorana=True)}
+    assert chans["N -> mu- pi+"].daughters == (13, 211)
+    assert chans["N -> mu+ pi-"].daughters == (-13, -211)
+    assert chans["N -> nu_mu~ pi0"].daughters == (-14, 111)
+    assert chans["N -> mu+ e- nu_e~"].daughters == (-13, 11, -12)
+    assert "N -> mu- pi+" in {c.label for c in hw.minimal_hnl_channels(0.5, {"mu": 1e-6})}
+    assert "N -> mu+ pi-" not in {c.label for c in hw.minimal_hnl_channels(0.5, {"mu": 1e-6})}
+    # widths are |U|² times the single-flavour kernels
+    assert chans["N -> mu- pi+"].width == pytest.approx(
+        1e-6 * float(had.width_charged_pseudoscalar(0.5, "mu", "pi+")), rel=1e-15
+    )
+    assert all(c.flavour == "mu" for c in chans.values())
+
+
+def _threshold(daughters):
+    from nuportal.constants import mass
+
+    return sum(0.0 if abs(p) in (12, 14, 16) else mass(abs(p)) for p in daughters)
+
+
+@pytest.mark.parametrize("u2", [{"e": 1.0}, {"mu": 1.0}, {"tau": 1.0}])
+def test_widths_are_continuous_across_every_threshold(u2):
+    table = hw.minimal_hnl_widths(5.0, u2)
+    thresholds = {label: _threshold(d) for label, (d, _, _) in table.items()}
+    # quark channels exist only above the start of the matching window
+    thresholds = {k: t for k, t in thresholds.items() if 0.0 < t < 5.0}
+    labels = sorted(thresholds)
+    thr = np.array([thresholds[k] for k in labels])
+    eps = 1e-9
+    masses = np.concatenate([thr * (1 - eps), thr * (1 + eps), np.maximum(1.2 * thr, 1.0)])
+    widths = hw.minimal_hnl_widths(masses, u2)
+    totals = hw.total_width(masses, u2)
+    n = len(labels)
+    for i, label in enumerate(labels):
+        below, above, reference = widths[label][2][[i, n + i, 2 * n + i]]
+        assert below == 0.0, label
+        assert above <= 1e-3 * reference or reference == 0.0, label
+        assert abs(totals[n + i] / totals[i] - 1) < 1e-3, label
+
+
+def test_channels_closed_by_kinematics_are_omitted():
+    labels = {c.label for c in hw.minimal_hnl_channels(0.2, {"e": 1e-6})}
+    assert "N -> e- pi+" in labels
+    assert "N -> e- K+" not in labels
+    assert "N -> nu_e mu- mu+" not in labels
+    assert not any(" u " in label or label.endswith(" u~") for label in labels)
+    heavy = {c.label for c in hw.minimal_hnl_channels(3.0, {"e": 1e-6})}
+    assert "N -> e- u d~" in heavy
+    assert "N -> e- pi+" not in heavy
+
+
+def test_vectorised_total_matches_scalar_channels():
+    masses = np.array([0.1, 0.4, 0.9, 1.3, 1.9, 3.0])
+    u2 = {"e": 1e-7, "tau": 4e-7}
+    totals = hw.total_width(masses, u2, majorana=True)
+    for m, t in zip(masses, totals, strict=True):
+        assert math.fsum(c.width for c in hw.minimal_hnl_channels(m, u2, True)) == pytest.approx(
+            t, rel=1e-13
+        )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: hw.minimal_hnl_channels(1.0, {"electron": 1e-6}),
+        lambda: hw.minimal_hnl_channels(1.0, {"e": -1e-6}),
+        lambda: hw.minimal_hnl_channels(1.0, {"e": 2.0}),
+        lambda: hw.minimal_hnl_channels(1.0, {"e": float("nan")}),
+        lambda: hw.minimal_hnl_channels(1.0, {"e": 0.0}),
+        lambda: hw.minimal_hnl_channels(-1.0, {"e": 1e-6}),
+        lambda: hw.minimal_hnl_channels(float("nan"), {"e": 1e-6}),
+        lambda: hw.minimal_hnl_channels([1.0, 2.0], {"e": 1e-6}),
+        lambda: hw.total_width(np.array([0.1, -0.2]), {"mu": 1e-6}),
+    ],
+)
+def test_entry_point_bad_input_raises(call):
+    with pytest.raises(NuportalError):
+        call()

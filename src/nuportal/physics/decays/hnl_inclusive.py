@@ -154,12 +154,14 @@ def alpha_s(mu: npt.ArrayLike) -> np.ndarray:
     t = 2.0 * np.log(mu)
     t_z, t_b, t_c = (2.0 * math.log(v) for v in (M_Z, M_BOTTOM_THRESHOLD, M_CHARM_THRESHOLD))
     out = np.empty_like(mu)
-    above_b = mu >= M_BOTTOM_THRESHOLD
-    out[above_b] = _run(np.full(np.count_nonzero(above_b), ALPHA_S_MZ), t[above_b] - t_z, 5)
-    mid = (mu < M_BOTTOM_THRESHOLD) & (mu >= M_CHARM_THRESHOLD)
-    out[mid] = _run(np.full(np.count_nonzero(mid), a_b), t[mid] - t_b, 4)
-    low = mu < M_CHARM_THRESHOLD
-    out[low] = _run(np.full(np.count_nonzero(low), a_c), t[low] - t_c, 3)
+    segments = (
+        (mu >= M_BOTTOM_THRESHOLD, ALPHA_S_MZ, t_z, 5),
+        ((mu < M_BOTTOM_THRESHOLD) & (mu >= M_CHARM_THRESHOLD), a_b, t_b, 4),
+        (mu < M_CHARM_THRESHOLD, a_c, t_c, 3),
+    )
+    for sel, start, t_start, n_f in segments:
+        if np.any(sel):
+            out[sel] = _run(np.full(np.count_nonzero(sel), start), t[sel] - t_start, n_f)
     return out
 
 

@@ -112,12 +112,11 @@ def _label(daughters: tuple[int, ...]) -> str:
 _Kernel = Callable[[np.ndarray], np.ndarray]
 
 
-def _dirac_channels(
-    alpha: str, low: float, high: float
-) -> list[tuple[tuple[int, ...], _Kernel, str]]:
+def _dirac_channels(alpha: str) -> list[tuple[tuple[int, ...], _Kernel, str]]:
     """(daughters, width kernel of m_N for |U_α|² = 1, kind) of a Dirac N mixing with α.
 
-    ``kind`` is ``"lepton"``, ``"meson"`` (weighted by 1 - w) or ``"quark"`` (weighted by w).
+    ``kind`` is ``"lepton"``, ``"meson"`` (weighted by 1 - w) or ``"quark"`` (tree level,
+    to be multiplied by w (1 + Δ_QCD)).
     """
     ell = _CHARGED_LEPTON_PDG[alpha]
     nu = _NEUTRINO_PDG[alpha]
@@ -165,13 +164,13 @@ def _dirac_channels(
         for down in inc.DOWN_QUARKS:
 
             def lquarks(m: np.ndarray, u: str = up, d: str = down) -> np.ndarray:
-                return inc.width_lepton_quarks(m, alpha, u, d) * (1.0 + inc.qcd_correction(m))
+                return inc.width_lepton_quarks(m, alpha, u, d)
 
             out.append(((ell, _QUARK_PDG[up], -_QUARK_PDG[down]), lquarks, "quark"))
     for quark in ("u", "d", "s", "c", "b"):
 
         def nquarks(m: np.ndarray, q: str = quark) -> np.ndarray:
-            return inc.width_nu_quarks(m, q) * (1.0 + inc.qcd_correction(m))
+            return inc.width_nu_quarks(m, q)
 
         out.append(((nu, _QUARK_PDG[quark], -_QUARK_PDG[quark]), nquarks, "quark"))
     return out
@@ -235,19 +234,23 @@ def minimal_hnl_widths(
     m = hnl_masses(m_n)
     mixing = _check_mixing(u2)
     weight = inc.matching_weight(m, low, high)
-    need_quarks = bool(np.any(weight > 0.0))
+    sel = weight > 0.0
+    need_quarks = bool(np.any(sel))
+    # (1 + Δ_QCD) w of the quark channels, computed once (α_s only where w > 0, m ≥ 1 GeV)
+    quark_factor = np.zeros_like(m)
+    if need_quarks:
+        quark_factor[sel] = weight[sel] * (1.0 + inc.qcd_correction(m[sel]))
     out: dict[str, tuple[tuple[int, ...], str, np.ndarray]] = {}
     for alpha in LEPTON_FLAVOURS:
         u2_alpha = mixing.get(alpha, 0.0)
         if u2_alpha == 0.0:
             continue
-        for daughters, kernel, kind in _dirac_channels(alpha, low, high):
+        for daughters, kernel, kind in _dirac_channels(alpha):
             if kind == "quark":
                 if not need_quarks:
                     continue
                 width = np.zeros_like(m)
-                sel = weight > 0.0
-                width[sel] = weight[sel] * kernel(m[sel])
+                width[sel] = quark_factor[sel] * kernel(m[sel])
             elif kind == "meson":
                 width = (1.0 - weight) * kernel(m)
             else:
