@@ -70,19 +70,29 @@ def neutral_vector_coupling(name: str, sin2w: float = SIN2_THETA_W) -> float:
     return math.sqrt(2.0) * sum(c * (_T3[q] - 2.0 * _CHARGE[q] * sin2w) for q, c in content.items())
 
 
+def _width_charged(m_n: npt.ArrayLike, alpha: str, name: str, kind: str) -> np.ndarray:
+    """Γ(N → ℓ_α⁻ h⁺) of a charged pseudoscalar or vector h (module docstring)."""
+    m = hnl_masses(m_n)
+    h = _checked(name, kind, charged=True)
+    m_l = lepton_mass(alpha)
+    xl2 = (m_l / m) ** 2
+    xh2 = (h.mass / m) ** 2
+    if kind == "pseudoscalar":
+        shape = (1.0 - xl2) ** 2 - xh2 * (1.0 + xl2)
+    else:
+        shape = (1.0 - xl2) ** 2 + xh2 * (1.0 + xl2) - 2.0 * xh2**2
+    root = sqrt_kallen(1.0, xh2, xl2)
+    coupling = G_F**2 * h.decay_constant**2 * h.ckm**2
+    width = coupling * m**3 / (16.0 * math.pi) * np.clip(shape, 0.0, None) * root
+    return np.where(m > m_l + h.mass, width, 0.0)
+
+
 def width_charged_pseudoscalar(m_n: npt.ArrayLike, alpha: str, name: str) -> np.ndarray:
     """Γ(N → ℓ_α⁻ P⁺) in GeV, P = ``"pi+"``, ``"K+"``, ``"D+"``, ``"D_s+"`` (|U_α|² = 1).
 
     arXiv:1805.08567, Sec. 3.2.1 (module docstring); zero below m_ℓ + m_P.
     """
-    m = hnl_masses(m_n)
-    p = _checked(name, "pseudoscalar", charged=True)
-    xl2 = (lepton_mass(alpha) / m) ** 2
-    xp2 = (p.mass / m) ** 2
-    root = sqrt_kallen(1.0, xp2, xl2)
-    shape = np.clip((1.0 - xl2) ** 2 - xp2 * (1.0 + xl2), 0.0, None)
-    width = G_F**2 * p.decay_constant**2 * p.ckm**2 * m**3 / (16.0 * math.pi) * shape * root
-    return np.where(m > lepton_mass(alpha) + p.mass, width, 0.0)
+    return _width_charged(m_n, alpha, name, "pseudoscalar")
 
 
 def width_neutral_pseudoscalar(m_n: npt.ArrayLike, name: str) -> np.ndarray:
@@ -102,14 +112,7 @@ def width_charged_vector(m_n: npt.ArrayLike, alpha: str, name: str) -> np.ndarra
 
     arXiv:1805.08567, Sec. 3.2.1 (module docstring); zero below m_ℓ + m_V.
     """
-    m = hnl_masses(m_n)
-    v = _checked(name, "vector", charged=True)
-    xl2 = (lepton_mass(alpha) / m) ** 2
-    xv2 = (v.mass / m) ** 2
-    root = sqrt_kallen(1.0, xv2, xl2)
-    shape = (1.0 - xl2) ** 2 + xv2 * (1.0 + xl2) - 2.0 * xv2**2
-    width = G_F**2 * v.decay_constant**2 * v.ckm**2 * m**3 / (16.0 * math.pi) * shape * root
-    return np.where(m > lepton_mass(alpha) + v.mass, width, 0.0)
+    return _width_charged(m_n, alpha, name, "vector")
 
 
 def width_neutral_vector(m_n: npt.ArrayLike, name: str, sin2w: float = SIN2_THETA_W) -> np.ndarray:
@@ -133,3 +136,17 @@ def width_neutral_vector(m_n: npt.ArrayLike, name: str, sin2w: float = SIN2_THET
         * (1.0 - xv2) ** 2
     )
     return np.where(m > v.mass, width, 0.0)
+
+
+def width_meson(m_n: npt.ArrayLike, alpha: str, name: str) -> np.ndarray:
+    """Γ(N → ℓ_α⁻ M⁺) for a charged meson, Γ(N → ν_α M⁰) for a neutral one, in GeV.
+
+    Dispatches on the kind of meson ``name`` (:data:`~nuportal.physics.decays.mesons.MESONS`)
+    to the four functions above; |U_α|² = 1, Dirac N.
+    """
+    h = meson(name)
+    if h.charged:
+        return _width_charged(m_n, alpha, name, h.kind)
+    if h.kind == "pseudoscalar":
+        return width_neutral_pseudoscalar(m_n, name)
+    return width_neutral_vector(m_n, name)

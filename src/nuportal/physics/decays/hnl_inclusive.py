@@ -3,8 +3,8 @@
 Above about 2 GeV single-meson channels no longer saturate the hadronic width (multi-meson
 final states open) and the width into hadrons is computed at the quark level, N → ℓ_α⁻ u_i d̄_j
 and N → ν_α q q̄, with the perturbative QCD correction of arXiv:1805.08567 (Bondarenko,
-Boyarsky, Gorbunov & Ruchayskiy), Sec. 3 ("multi-hadron final states"), taken over from
-hadronic τ decays:
+Boyarsky, Gorbunov & Ruchayskiy), Sec. 3.2 (decays into hadrons), taken over from hadronic
+τ decays:
 
     Γ_had = (1 + Δ_QCD) Σ Γ_tree(quarks),
     Δ_QCD = a + 5.2 a² + 26.4 a³,   a = α_s(m_N)/π.
@@ -17,9 +17,8 @@ Matching to the exclusive channels
 ----------------------------------
 :func:`hadronic_width` returns the sum of the exclusive single-meson widths of
 :mod:`~nuportal.physics.decays.hnl_hadronic` below ``MATCHING_LOW`` = 1 GeV, the inclusive
-width above ``MATCHING_HIGH`` = 2 GeV (the range named in arXiv:1805.08567, where the exclusive
-description is trusted up to ~1 GeV and the quark picture from ~2 GeV), and in between a
-smooth blend
+width above ``MATCHING_HIGH`` = 2 GeV (the 1-2 GeV transition region between the two
+descriptions discussed in arXiv:1805.08567, Sec. 3.2), and in between a smooth blend
 
     Γ_had = (1 - w) Γ_excl + w Γ_incl,   w = 3t² - 2t³,   t = (m_N - 1 GeV)/(1 GeV),
 
@@ -33,12 +32,11 @@ make ~60 % of the hadronic width: the same fraction as Γ_excl/Γ_incl here at m
 from __future__ import annotations
 
 import math
-from functools import cache
 
 import numpy as np
 import numpy.typing as npt
 
-from nuportal.constants import M_Z, SIN2_THETA_W, mass
+from nuportal.constants import SIN2_THETA_W, mass
 from nuportal.errors import NuportalError
 from nuportal.physics.decays import hnl_hadronic as had
 from nuportal.physics.decays import mesons
@@ -48,6 +46,7 @@ from nuportal.physics.decays._hnl_common import (
     lepton_mass,
     muon_decay_unit,
 )
+from nuportal.physics.decays.hadrons import alpha_s
 from nuportal.physics.decays.hnl_leptonic import (
     neutral_current_width,
     three_body_integral,
@@ -55,19 +54,14 @@ from nuportal.physics.decays.hnl_leptonic import (
 )
 from nuportal.physics.decays.mesons import CKM
 
-#: α_s(m_Z) in the MS-bar scheme, PDG 2024 world average (QCD review)
-ALPHA_S_MZ = 0.1180
-#: flavour thresholds of the running (MS-bar m_b(m_b), m_c(m_c), PDG 2024), GeV
-M_BOTTOM_THRESHOLD = 4.18
-M_CHARM_THRESHOLD = 1.27
-#: coefficients of Δ_QCD = a + 5.2 a² + 26.4 a³ (arXiv:1805.08567, Sec. 3, from the
+#: coefficients of Δ_QCD = a + 5.2 a² + 26.4 a³ (arXiv:1805.08567, Sec. 3.2, from the
 #: O(α_s³) result for hadronic τ decays)
 QCD_COEFFICIENTS = (1.0, 5.2, 26.4)
 #: below this mass (GeV) the hadronic width is the exclusive single-meson sum
 MATCHING_LOW = 1.0
 #: above this mass (GeV) the hadronic width is the quark-level width with QCD correction
 MATCHING_HIGH = 2.0
-#: lowest scale (GeV) at which α_s is evaluated (perturbative domain)
+#: lowest HNL mass (GeV) at which the quark-level width (and α_s(m_N)) is used
 ALPHA_S_MIN_SCALE = 1.0
 
 UP_QUARKS = ("u", "c")
@@ -75,7 +69,6 @@ DOWN_QUARKS = ("d", "s", "b")
 _QUARK_PDG = {"d": 1, "u": 2, "s": 3, "c": 4, "b": 5}
 _QUARK_T3 = {"u": 0.5, "c": 0.5, "d": -0.5, "s": -0.5, "b": -0.5}
 _QUARK_CHARGE = {"u": 2 / 3, "c": 2 / 3, "d": -1 / 3, "s": -1 / 3, "b": -1 / 3}
-_ZETA3 = 1.2020569031595942
 
 
 def quark_mass(name: str) -> float:
@@ -83,91 +76,23 @@ def quark_mass(name: str) -> float:
     return mass(_QUARK_PDG[name])
 
 
-def _beta_coefficients(n_f: int) -> tuple[float, float, float, float]:
-    """β₀..β₃ of d a/d ln μ² = -Σ β_i a^(i+2), a = α_s/(4π) (MS-bar, four loops).
+def qcd_correction(m_n: npt.ArrayLike) -> np.ndarray:
+    """Δ_QCD(m_N) = a + 5.2 a² + 26.4 a³ with a = α_s(m_N)/π (arXiv:1805.08567, Sec. 3.2).
 
-    van Ritbergen, Vermaseren & Larin, Phys. Lett. B 400 (1997) 379, arXiv:hep-ph/9701390.
-    """
-    b0 = 11.0 - 2.0 / 3.0 * n_f
-    b1 = 102.0 - 38.0 / 3.0 * n_f
-    b2 = 2857.0 / 2.0 - 5033.0 / 18.0 * n_f + 325.0 / 54.0 * n_f**2
-    b3 = (
-        (149753.0 / 6.0 + 3564.0 * _ZETA3)
-        - (1078361.0 / 162.0 + 6508.0 / 27.0 * _ZETA3) * n_f
-        + (50065.0 / 162.0 + 6472.0 / 81.0 * _ZETA3) * n_f**2
-        + 1093.0 / 729.0 * n_f**3
-    )
-    return b0, b1, b2, b3
-
-
-def _run(alpha: np.ndarray, t: np.ndarray, n_f: int, steps: int = 64) -> np.ndarray:
-    """Integrate the four-loop RGE over ln μ² = t (array) from α, vectorised RK4."""
-    betas = _beta_coefficients(n_f)
-
-    def rhs(a_s: np.ndarray) -> np.ndarray:
-        a = a_s / (4.0 * math.pi)
-        return -4.0 * math.pi * a * a * (betas[0] + a * (betas[1] + a * (betas[2] + a * betas[3])))
-
-    h = t / steps
-    a_s = np.array(alpha, dtype=float)
-    for _ in range(steps):
-        k1 = rhs(a_s)
-        k2 = rhs(a_s + 0.5 * h * k1)
-        k3 = rhs(a_s + 0.5 * h * k2)
-        k4 = rhs(a_s + h * k3)
-        a_s = a_s + h * (k1 + 2.0 * k2 + 2.0 * k3 + k4) / 6.0
-    return a_s
-
-
-@cache
-def _alpha_s_at_thresholds() -> tuple[float, float]:
-    """α_s at the b and c thresholds (continuous matching at μ = m_q)."""
-    a_b = float(_run(np.array(ALPHA_S_MZ), np.array(2 * math.log(M_BOTTOM_THRESHOLD / M_Z)), 5))
-    step = 2 * math.log(M_CHARM_THRESHOLD / M_BOTTOM_THRESHOLD)
-    a_c = float(_run(np.array(a_b), np.array(step), 4))
-    return a_b, a_c
-
-
-def alpha_s(mu: npt.ArrayLike) -> np.ndarray:
-    """Strong coupling α_s(μ) in the MS-bar scheme, four-loop running from α_s(m_Z).
-
-    α_s(m_Z) = 0.1180 (PDG 2024); n_f = 5, 4, 3 above, between and below the b and c
-    thresholds (m_b(m_b) = 4.18 GeV, m_c(m_c) = 1.27 GeV), matched continuously at μ = m_q
-    (the O(α_s³) matching terms are below 1e-3 relative and neglected).
-
-    Parameters
-    ----------
-    mu : array_like
-        Scale(s) in GeV, at least ``ALPHA_S_MIN_SCALE`` = 1 GeV.
+    α_s is the four-loop MS-bar coupling of :func:`nuportal.physics.decays.hadrons.alpha_s`
+    (α_s(m_Z) = 0.1180, PDG 2024). Needs m_N ≥ 1 GeV.
 
     Raises
     ------
     NuportalError
-        For scales below 1 GeV (outside the perturbative domain), NaN or infinite values.
+        For m_N below 1 GeV, where the perturbative series is not used.
     """
-    mu = np.asarray(mu, dtype=float)
-    if not np.all(np.isfinite(mu)) or np.any(mu < ALPHA_S_MIN_SCALE):
+    m = hnl_masses(m_n)
+    if np.any(m < ALPHA_S_MIN_SCALE):
         raise NuportalError(
-            f"alpha_s needs finite scales of at least {ALPHA_S_MIN_SCALE} GeV (perturbative QCD)"
+            f"the QCD correction is used only for m_N >= {ALPHA_S_MIN_SCALE} GeV; got {np.min(m)}"
         )
-    a_b, a_c = _alpha_s_at_thresholds()
-    t = 2.0 * np.log(mu)
-    t_z, t_b, t_c = (2.0 * math.log(v) for v in (M_Z, M_BOTTOM_THRESHOLD, M_CHARM_THRESHOLD))
-    out = np.empty_like(mu)
-    segments = (
-        (mu >= M_BOTTOM_THRESHOLD, ALPHA_S_MZ, t_z, 5),
-        ((mu < M_BOTTOM_THRESHOLD) & (mu >= M_CHARM_THRESHOLD), a_b, t_b, 4),
-        (mu < M_CHARM_THRESHOLD, a_c, t_c, 3),
-    )
-    for sel, start, t_start, n_f in segments:
-        if np.any(sel):
-            out[sel] = _run(np.full(np.count_nonzero(sel), start), t[sel] - t_start, n_f)
-    return out
-
-
-def qcd_correction(m_n: npt.ArrayLike) -> np.ndarray:
-    """Δ_QCD(m_N) = a + 5.2 a² + 26.4 a³ with a = α_s(m_N)/π (arXiv:1805.08567, Sec. 3)."""
-    a = alpha_s(m_n) / math.pi
+    a = alpha_s(m) / math.pi
     c1, c2, c3 = QCD_COEFFICIENTS
     return a * (c1 + a * (c2 + a * c3))
 
@@ -204,9 +129,9 @@ def inclusive_hadronic_width(m_n: npt.ArrayLike, alpha: str) -> np.ndarray:
     """
     check_flavour(alpha)
     m = hnl_masses(m_n)
-    tree = sum(width_lepton_quarks(m, alpha, u, d) for u in UP_QUARKS for d in DOWN_QUARKS)
-    tree = tree + sum(width_nu_quarks(m, q) for q in _QUARK_T3)
-    return (1.0 + qcd_correction(m)) * tree
+    charged = [width_lepton_quarks(m, alpha, u, d) for u in UP_QUARKS for d in DOWN_QUARKS]
+    neutral = [width_nu_quarks(m, q) for q in _QUARK_T3]
+    return (1.0 + qcd_correction(m)) * np.sum(charged + neutral, axis=0)
 
 
 def matching_weight(
@@ -239,16 +164,7 @@ def exclusive_hadronic_width(m_n: npt.ArrayLike, alpha: str) -> np.ndarray:
     """Sum of the single-meson widths N → ℓ_α⁻ M⁺ and ν_α M⁰ in GeV (Dirac N, |U_α|² = 1)."""
     check_flavour(alpha)
     m = hnl_masses(m_n)
-    total = np.zeros_like(m)
-    for name in mesons.CHARGED_PSEUDOSCALARS:
-        total = total + had.width_charged_pseudoscalar(m, alpha, name)
-    for name in mesons.CHARGED_VECTORS:
-        total = total + had.width_charged_vector(m, alpha, name)
-    for name in mesons.NEUTRAL_PSEUDOSCALARS:
-        total = total + had.width_neutral_pseudoscalar(m, name)
-    for name in mesons.NEUTRAL_VECTORS:
-        total = total + had.width_neutral_vector(m, name)
-    return total
+    return np.sum([had.width_meson(m, alpha, name) for name in mesons.MESONS], axis=0)
 
 
 def hadronic_width(

@@ -138,28 +138,12 @@ def _dirac_channels(alpha: str) -> list[tuple[tuple[int, ...], _Kernel, str]]:
                 return lep.width_charged_current_leptons(m, alpha, b)
 
             out.append(((ell, -ell_b, nu_b), charged, "lepton"))
-    for name in mesons.CHARGED_PSEUDOSCALARS + mesons.CHARGED_VECTORS:
-        kernel = (
-            had.width_charged_pseudoscalar
-            if mesons.MESONS[name].kind == "pseudoscalar"
-            else had.width_charged_vector
-        )
+    for name, meson in mesons.MESONS.items():
 
-        def charged_meson(m: np.ndarray, n: str = name, k: Callable = kernel) -> np.ndarray:
-            return k(m, alpha, n)
+        def meson_width(m: np.ndarray, n: str = name) -> np.ndarray:
+            return had.width_meson(m, alpha, n)
 
-        out.append(((ell, mesons.MESONS[name].pdgid), charged_meson, "meson"))
-    for name in mesons.NEUTRAL_PSEUDOSCALARS + mesons.NEUTRAL_VECTORS:
-        kernel = (
-            had.width_neutral_pseudoscalar
-            if mesons.MESONS[name].kind == "pseudoscalar"
-            else had.width_neutral_vector
-        )
-
-        def neutral_meson(m: np.ndarray, n: str = name, k: Callable = kernel) -> np.ndarray:
-            return k(m, n)
-
-        out.append(((nu, mesons.MESONS[name].pdgid), neutral_meson, "meson"))
+        out.append(((ell if meson.charged else nu, meson.pdgid), meson_width, "meson"))
     for up in inc.UP_QUARKS:
         for down in inc.DOWN_QUARKS:
 
