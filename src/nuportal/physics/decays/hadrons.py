@@ -7,16 +7,16 @@ A vector with photon-like couplings ``ε e Q_f`` decays into hadrons with the wi
     Γ(V → hadrons) = Γ(V → μ⁺μ⁻)|_{m_μ → 0} · R(m_V) = ε² α m_V R(m_V) / 3,
 
 where R(√s) = σ(e⁺e⁻ → hadrons) / σ(e⁺e⁻ → μ⁺μ⁻)_pointlike is the hadronic R-ratio
-(B. Batell, M. Pospelov & A. Ritz, arXiv:0906.5614, Eq. (9); P. Ilten, Y. Soreq, M. Williams
-& W. Xue, "Serendipity in dark photon searches", arXiv:1801.04847, Eq. (2.3); M. Buschmann,
+(B. Batell, M. Pospelov & A. Ritz, arXiv:0906.5614, Sec. 2; P. Ilten, Y. Soreq, M. Williams
+& W. Xue, "Serendipity in dark photon searches", arXiv:1801.04847, Sec. 2; M. Buschmann,
 J. Kopp, J. Liu & P. Machado, arXiv:1505.07459, Sec. 2). The vacuum-polarisation factors of
 the photon cancel in the ratio, so R is the quantity a dark photon needs.
 
 nuportal has no R-ratio data table, so :func:`r_ratio` is a *parametrisation*:
 
 * ``π⁺π⁻``: the pion form factor of vector-meson dominance with Gounaris–Sakurai ρ(770) and
-  ρ(1450) propagators (G. J. Gounaris & J. J. Sakurai, PRL 21 (1968) 244, Eqs. (1)–(4); the
-  form used by BaBar, PRD 86 (2012) 032013, Eqs. (37)–(41)) and ρ–ω interference;
+  ρ(1450) propagators (G. J. Gounaris & J. J. Sakurai, PRL 21 (1968) 244; the form used in
+  the BaBar fit, PRD 86 (2012) 032013) and ρ–ω interference;
   ``R_ππ = β_π³ |F_π|² / 4``. The ρ(770) amplitude is normalised so that the ρ peak gives
   PDG Γ(ρ → e⁺e⁻); the ρ(1450) amplitude takes the rest of F_π(0) = 1. The ω → π⁺π⁻
   mixing strength |δ| follows from PDG B(ω → e⁺e⁻) B(ω → π⁺π⁻) with a real δ.
@@ -27,11 +27,11 @@ nuportal has no R-ratio data table, so :func:`r_ratio` is a *parametrisation*:
 * Above 1.05 GeV the resonance sum is blended (cubic smooth step, continuous with continuous
   derivative) into perturbative QCD, which is used alone from 1.5 GeV on:
   ``R = Σ_q N_c Q_q² v(β_q) [1 + a + c₂ a² + c₃ a³] − 1.2395 (Σ_q Q_q)² a³``, a = α_s/π,
-  c₂ = 1.9857 − 0.1152 n_f, c₃ = −6.63694 − 1.20013 n_f − 0.00518 n_f² (PDG 2024 QCD
-  review, Eqs. (9.7)–(9.8)); v(β) = β(3 − β²)/2 is the Born velocity factor of a massive
-  quark (mass m̄_q(m̄_q)). α_s(μ) runs at four loops from α_s(m_Z) = 0.1180 (PDG 2024) with
-  three-loop decoupling at μ = m̄_q(m̄_q); R uses α_s^{(n_f)}(√s) with n_f = number of
-  open flavours.
+  c₂ = 1.9857 − 0.1152 n_f, c₃ = −6.63694 − 1.20013 n_f − 0.00518 n_f² (PDG 2024 review
+  "Quantum chromodynamics", section on e⁺e⁻ → hadrons); v(β) = β(3 − β²)/2 is the Born
+  velocity factor of a massive quark (mass m̄_q(m̄_q)). α_s(μ) runs at four loops from
+  α_s(m_Z) = 0.1180 (PDG 2024) with three-loop decoupling at μ = m̄_q(m̄_q); R uses
+  α_s^{(n_f)}(√s) with n_f = number of open flavours.
 * Charm contributes from the open-charm threshold 2 m_{D⁰} on (a discontinuity, see below);
   J/ψ and ψ(2S) are optional narrow Breit–Wigners; b̄b opens at 2 m_{B⁰}, t̄t at 2 m_t.
 
@@ -40,28 +40,28 @@ is represented by its perturbative average (local duality), so R is wrong there 
 ~30 % point by point; the KK̄ final state has no ρ/ω contributions; ρ → π⁰γ, ηγ are
 neglected (B < 10⁻³); the open-charm region 3.73–4.5 GeV (ψ(3770), ψ(4040), ψ(4160),
 ψ(4415)) and the ϒ resonances are not modelled. R is discontinuous at 2 m_{D⁰}
-(ΔR ≈ 1.2, where the data rise as steeply), at 2 m_{B⁰} (ΔR ≈ 0.2) and 2 m_t.
+(ΔR ≈ 1.3, where the data rise as steeply), at 2 m_{B⁰} (ΔR ≈ 0.29) and 2 m_t.
 
 For vector couplings that are *not* proportional to the charge (B − L, a heavy Z' with
 Z-like couplings, ...) see :func:`vector_hadronic_width`: the ρ (isovector, ∝ v_u − v_d),
 ω (isoscalar, ∝ v_u + v_d) and φ (s̄s, ∝ v_s) pieces are rescaled separately, as in the
-vector-meson-dominance treatment of Ilten et al. (arXiv:1801.04847, Sec. 2.2), and the
+vector-meson-dominance treatment of Ilten et al. (arXiv:1801.04847, Sec. 2), and the
 perturbative part uses the quark couplings directly (:func:`vector_quark_width`).
 
 Scalar
 ------
 A scalar h' mixing with the Higgs with angle θ has the Higgs couplings scaled by sin θ.
 :func:`scalar_diphoton_width` is the one-loop result of A. Djouadi, Phys. Rept. 457 (2008) 1,
-hep-ph/0503172, Eqs. (2.17)–(2.20). :func:`scalar_hadronic_width` is the sum of
+hep-ph/0503172, Sec. 2.3.1. :func:`scalar_hadronic_width` is the sum of
 
 * m_{h'} < 1 GeV: h' → ππ at leading order in chiral perturbation theory with the heavy-quark
   (trace-anomaly) coupling, M. B. Voloshin, Sov. J. Nucl. Phys. 44 (1986) 478, in the form of
-  F. Bezrukov & D. Gorbunov, arXiv:0912.0390, Eq. (3.5) (π⁺π⁻ plus π⁰π⁰);
-* m_{h'} ≥ 2 GeV: perturbative h' → gg (Djouadi Eqs. (2.29), (2.34)) plus h' → s̄s, c̄c, b̄b
-  with MS-bar running masses (Djouadi Eqs. (2.6), (2.11));
+  F. Bezrukov & D. Gorbunov, arXiv:0912.0390, Sec. 3 (π⁺π⁻ plus π⁰π⁰);
+* m_{h'} ≥ 2 GeV: perturbative h' → gg (Djouadi Sec. 2.3.2) plus h' → s̄s, c̄c, b̄b with
+  MS-bar running masses (Djouadi Sec. 2.1.1);
 * 1–2 GeV: a straight line in (log m, log Γ) between the two. This region has no reliable
   prediction at all: dispersive analyses (J. F. Donoghue, J. Gasser & H. Leutwyler, Nucl.
-  Phys. B 343 (1990) 341; M. W. Winkler, arXiv:1809.01876, Fig. 3) differ from both limits by
+  Phys. B 343 (1990) 341; M. W. Winkler, arXiv:1809.01876) differ from both limits by
   factors of several, mostly from the f₀(980) and the KK̄ threshold.
 
 All masses and widths in GeV.
@@ -93,9 +93,9 @@ from nuportal.errors import NuportalError
 
 __all__ = [
     "ALPHA_S_MZ",
+    "alpha_s",
     "amplitude_fermion",
     "amplitude_vector",
-    "alpha_s",
     "r_ratio",
     "scalar_diphoton_width",
     "scalar_gluon_width",
@@ -110,6 +110,8 @@ __all__ = [
 def _pdg(pdgid: int) -> tuple[float, float]:
     """(mass, width) in GeV from the PDG table bundled with the ``particle`` package."""
     p = Particle.from_pdgid(pdgid)
+    if p.mass is None:
+        raise NuportalError(f"the particle table has no mass for PDG id {pdgid}")
     return float(p.mass) * 1e-3, float(p.width or 0.0) * 1e-3
 
 
@@ -191,7 +193,7 @@ def _finite(value: ArrayLike, name: str) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 def _beta_coefficients(nf: int) -> tuple[float, float, float, float]:
     """β_i of d a / d ln μ² = −Σ β_i a^{i+2}, a = α_s/(4π) (van Ritbergen, Vermaseren &
-    Larin, hep-ph/9701390, Eq. (8))."""
+    Larin, hep-ph/9701390)."""
     b0 = 11.0 - 2.0 / 3.0 * nf
     b1 = 102.0 - 38.0 / 3.0 * nf
     b2 = 2857.0 / 2.0 - 5033.0 / 18.0 * nf + 325.0 / 54.0 * nf**2
@@ -234,7 +236,7 @@ def _alpha_s_tables() -> tuple[np.ndarray, dict[int, np.ndarray]]:
 
     Five-flavour running from α_s(m_Z); lower (higher) n_f theories by three-loop MS-bar
     decoupling at μ = m̄_q(m̄_q): α^{(n−1)} = α^{(n)} [1 + (11/72)(α^{(n)}/π)²]
-    (K. G. Chetyrkin, B. A. Kniehl & M. Steinhauser, hep-ph/9706430, Eq. (20)).
+    (K. G. Chetyrkin, B. A. Kniehl & M. Steinhauser, hep-ph/9706430).
     """
     grid = np.linspace(math.log(0.8), math.log(_MU_MAX), 1201)
     table = {5: _run(ALPHA_S_MZ, M_Z, grid, 5)}
@@ -319,7 +321,7 @@ _THRESHOLD_MASS["t"] = _POLE_MASS["t"]
 
 def _qcd_series(a: np.ndarray, nf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Non-singlet factor 1 + a + c₂a² + c₃a³ and singlet coefficient of (Σ v_q)² (PDG 2024
-    QCD review Eqs. (9.7)-(9.8); K. G. Chetyrkin, A. L. Kataev & F. V. Tkachov, PLB 85 (1979)
+    QCD review; K. G. Chetyrkin, A. L. Kataev & F. V. Tkachov, PLB 85 (1979)
     277; S. G. Gorishny, A. L. Kataev & S. A. Larin, PLB 259 (1991) 144)."""
     c2 = 1.9857 - 0.1152 * nf
     c3 = -6.63694 - 1.20013 * nf - 0.00518 * nf**2
@@ -331,7 +333,7 @@ def _r_perturbative(
 ) -> np.ndarray:
     """Perturbative R for quark couplings v_q, a_q in units of e (photon: v_q = Q_q)."""
     opened = _open_quarks(sqrt_s)
-    nf = sum(m.astype(int) for m in opened.values())
+    nf = np.sum([m.astype(int) for m in opened.values()], axis=0)
     # α_s in the theory whose active flavours are the open ones
     a = np.empty(sqrt_s.shape)
     grid, table = _alpha_s_tables()
@@ -359,6 +361,7 @@ def _r_perturbative(
 def _momentum(s: np.ndarray, m1: float, m2: float) -> np.ndarray:
     """Two-body break-up momentum at invariant mass √s (zero below threshold)."""
     lam = (s - (m1 + m2) ** 2) * (s - (m1 - m2) ** 2)
+    lam = np.where(s > (m1 + m2) ** 2, lam, 0.0)
     return np.sqrt(np.clip(lam, 0.0, None)) / (2.0 * np.sqrt(s))
 
 
@@ -368,7 +371,7 @@ def _gs_h(s: np.ndarray | float, k: np.ndarray | float) -> np.ndarray:
 
 
 def _gounaris_sakurai(s: np.ndarray, mass: float, width: float) -> np.ndarray:
-    """Gounaris–Sakurai propagator normalised to 1 at s = 0 (PRL 21 (1968) 244, Eqs. (1)-(4)).
+    """Gounaris–Sakurai propagator normalised to 1 at s = 0 (PRL 21 (1968) 244).
 
     BW(s) = m²(1 + dΓ/m) / (m² − s + f(s) − i m Γ(s)), Γ(s) = Γ (k/k_m)³ (m/√s).
     """
@@ -536,7 +539,8 @@ def _r_charmonium(sqrt_s: np.ndarray, xi_c: float) -> np.ndarray:
     total = np.zeros(s.shape)
     for mass, width, br in ((_M_JPSI, _G_JPSI, _B_JPSI), (_M_PSI2S, _G_PSI2S, _B_PSI2S)):
         had = width * (1.0 - sum(br.values()))
-        total += _r_breit_wigner(s, mass, br["ee"] * width, np.full(s.shape, had), width)
+        full = np.full(s.shape, 1.0)
+        total += _r_breit_wigner(s, mass, br["ee"] * width, had * full, width * full)
     return xi_c**2 * total
 
 
@@ -564,8 +568,10 @@ def _r_general(
     high = sqrt_s > _E_BLEND_LOW
     if np.any(high):
         out[high] += weight[high] * _r_perturbative(sqrt_s[high], vector, axial)
-    if charmonium and vector.get("c", 0.0) != 0.0:
-        out += _r_charmonium(sqrt_s, 1.5 * vector["c"])
+    if charmonium and vector.get("c", 0.0) != 0.0 and np.any(high):
+        # faded in with the perturbative weight, so that the far tails (R ∝ 1/√s) vanish
+        # below 1.05 GeV; at 1.5 GeV they amount to R ≈ 3e-5
+        out[high] += weight[high] * _r_charmonium(sqrt_s[high], 1.5 * vector["c"])
     return out
 
 
@@ -600,7 +606,7 @@ def r_ratio(sqrt_s: ArrayLike, *, charmonium: bool = True) -> np.ndarray:
     --------
     >>> from nuportal.physics.decays.hadrons import r_ratio
     >>> r_ratio([0.775, 1.019461, 3.0]).round(2)
-    array([11.04, 46.04,  2.16])
+    array([12.14, 50.81,  2.17])
     """
     root = _positive(sqrt_s, "√s")
     flat = root.ravel()
@@ -659,8 +665,8 @@ def vector_hadronic_width(
 
         Γ = Γ(V → μ⁺μ⁻)|_{m_μ=0} R(m_V) = ε² α m_V R(m_V) / 3
 
-    (Ilten, Soreq, Williams & Xue, arXiv:1801.04847, Eq. (2.3); Buschmann, Kopp, Liu &
-    Machado, arXiv:1505.07459, Eq. (2.3)), exact for any coupling proportional to the
+    (Ilten, Soreq, Williams & Xue, arXiv:1801.04847, Sec. 2; Buschmann, Kopp, Liu &
+    Machado, arXiv:1505.07459, Sec. 2), exact for any coupling proportional to the
     electric charge, resonances included.
 
     General vector couplings (``chiral`` given): quark vector couplings v_q and axial
@@ -669,7 +675,7 @@ def vector_hadronic_width(
     * Resonance region (m_V < 1.5 GeV, blended as in :func:`r_ratio`): the isovector
       ρ amplitude is weighted by ξ_ρ = v_u − v_d, the isoscalar ω amplitude (also in ω → ππ)
       by ξ_ω = 3(v_u + v_d) and the φ by ξ_φ = −3 v_s, which are 1 for the photon (the
-      vector-meson-dominance decomposition of arXiv:1801.04847, Sec. 2.2; flavour-SU(3) and
+      vector-meson-dominance decomposition of arXiv:1801.04847, Sec. 2; flavour-SU(3) and
       ideal ω–φ mixing assumed). Axial light-quark couplings give resonances (a₁ → 3π,
       f₁, ...) that are **not** modelled; they enter only through the perturbative width,
       faded in with the same weight.
@@ -723,7 +729,7 @@ def vector_quark_width(mass: ArrayLike, chiral: Any, coupling_ratio: float = 1.0
     a = α_s(m)/π with the open flavours active; v = (c_L + c_R)/2, a_q = (c_L − c_R)/2;
     quark q counts above its open-flavour threshold (2 m_{D⁰}, 2 m_{B⁰}, 2 m_t; u, d, s
     massless) with β_q from m̄_q(m̄_q) (m_t pole). QCD factor: PDG 2024 QCD review
-    Eqs. (9.7)-(9.8) (non-singlet, also used for the axial part, whose singlet and
+    (non-singlet, also used for the axial part, whose singlet and
     mass-dependent O(α_s) terms are neglected). Meaningful for m ≳ 1.5–2 GeV only; below,
     use :func:`vector_hadronic_width`.
 
@@ -754,7 +760,7 @@ def vector_quark_width(mass: ArrayLike, chiral: Any, coupling_ratio: float = 1.0
 # scalar widths
 # ---------------------------------------------------------------------------------------
 def _f_loop(tau: np.ndarray) -> np.ndarray:
-    """f(τ) of Djouadi hep-ph/0503172 Eq. (2.20): arcsin²√τ (τ ≤ 1), else
+    """f(τ) of Djouadi hep-ph/0503172 Sec. 2.3.1: arcsin²√τ (τ ≤ 1), else
     −¼ [ln((1 + √(1 − 1/τ)) / (1 − √(1 − 1/τ))) − iπ]²."""
     tau = np.asarray(tau, dtype=float)
     out = np.empty(tau.shape, dtype=complex)
@@ -778,7 +784,7 @@ def _tau(value: ArrayLike) -> np.ndarray:
 def amplitude_fermion(tau: ArrayLike) -> np.ndarray:
     """Spin-½ loop amplitude A_{1/2}(τ) = 2 [τ + (τ − 1) f(τ)] / τ², τ = m_h²/(4 m_f²).
 
-    Djouadi, hep-ph/0503172, Eq. (2.19); A_{1/2} → 4/3 for τ → 0 (heavy fermion).
+    Djouadi, hep-ph/0503172, Sec. 2.3.1; A_{1/2} → 4/3 for τ → 0 (heavy fermion).
     """
     tau = _tau(tau)
     return 2.0 * (tau + (tau - 1.0) * _f_loop(tau)) / tau**2
@@ -787,7 +793,7 @@ def amplitude_fermion(tau: ArrayLike) -> np.ndarray:
 def amplitude_vector(tau: ArrayLike) -> np.ndarray:
     """Spin-1 loop amplitude A_1(τ) = −[2τ² + 3τ + 3(2τ − 1) f(τ)] / τ², τ = m_h²/(4 m_W²).
 
-    Djouadi, hep-ph/0503172, Eq. (2.19); A_1 → −7 for τ → 0.
+    Djouadi, hep-ph/0503172, Sec. 2.3.1; A_1 → −7 for τ → 0.
     """
     tau = _tau(tau)
     return -(2.0 * tau**2 + 3.0 * tau + 3.0 * (2.0 * tau - 1.0) * _f_loop(tau)) / tau**2
@@ -807,7 +813,7 @@ def scalar_diphoton_width(mass: ArrayLike, sin_theta: ArrayLike) -> np.ndarray:
 
         Γ = sin²θ G_F α² m³ / (128 √2 π³) |Σ_f N_c Q_f² A_{1/2}(τ_f) + A_1(τ_W)|²
 
-    (Djouadi, hep-ph/0503172, Eq. (2.17)), at leading order with α = α(0) (real photons).
+    (Djouadi, hep-ph/0503172, Sec. 2.3.1), at leading order with α = α(0) (real photons).
     Loops: W, t, b, c (pole masses 172.57, 4.78, 1.67 GeV), τ, μ, e. The u, d, s loops are
     omitted: below ~2 GeV the light-quark loop is replaced by hadronic (π±, K±) loops that
     are not modelled here, which makes the result uncertain by O(1) for m_{h'} ≲ 1.5 GeV.
@@ -842,9 +848,9 @@ def scalar_pion_width(mass: ArrayLike, sin_theta: ArrayLike) -> np.ndarray:
         Γ = 3 sin²θ m³ / (32 π v²) (2/9 + 11 m_π² / (9 m²))² √(1 − 4 m_π²/m²)
 
     (Voloshin, Sov. J. Nucl. Phys. 44 (1986) 478; Bezrukov & Gorbunov, arXiv:0912.0390,
-    Eq. (3.5)), v = 246.2 GeV, m_π = m_{π±}. Valid near threshold, m ≲ 0.6 GeV; at 1 GeV
+    Sec. 3), v = 246.2 GeV, m_π = m_{π±}. Valid near threshold, m ≲ 0.6 GeV; at 1 GeV
     the ππ S-wave rescattering (f₀(500), f₀(980)) changes the width by a factor of several
-    (Winkler, arXiv:1809.01876, Fig. 3). Zero below 2 m_π.
+    (Winkler, arXiv:1809.01876). Zero below 2 m_π.
 
     Parameters
     ----------
@@ -866,7 +872,7 @@ def scalar_pion_width(mass: ArrayLike, sin_theta: ArrayLike) -> np.ndarray:
 def _running_mass(mu: np.ndarray, m_ref: float, mu_ref: float, nf: int) -> np.ndarray:
     """Two-loop MS-bar running m(μ) = m(μ_ref) c(α(μ))/c(α(μ_ref)) at fixed n_f,
     c(a) = a^{γ₀/β₀} [1 + (γ₁/β₀ − β₁γ₀/β₀²) a], a = α_s/π (K. G. Chetyrkin,
-    hep-ph/9703278, Eq. (11), truncated at two loops)."""
+    hep-ph/9703278, truncated at two loops)."""
     b0 = (11.0 - 2.0 / 3.0 * nf) / 4.0
     b1 = (102.0 - 38.0 / 3.0 * nf) / 16.0
     g0 = 1.0
@@ -887,7 +893,7 @@ def scalar_quark_width(mass: ArrayLike, sin_theta: ArrayLike) -> np.ndarray:
 
     with β from the open-flavour threshold mass (2 m_{D⁰}, 2 m_{B⁰} for c, b), the MS-bar
     running mass at μ = m (two-loop running, n_f = 4 for s, c and 5 for b) and a = α_s(m)/π
-    (Djouadi, hep-ph/0503172, Eqs. (2.6), (2.11)). Top-induced and higher-order terms are
+    (Djouadi, hep-ph/0503172, Sec. 2.1.1). Top-induced and higher-order terms are
     omitted.
     """
     m, st = _scalar_inputs(mass, sin_theta)
@@ -898,10 +904,12 @@ def scalar_quark_width(mass: ArrayLike, sin_theta: ArrayLike) -> np.ndarray:
     a = alpha_s(flat) / math.pi
     qcd = 1.0 + 5.67 * a + (35.94 - 1.36 * nf) * a**2
     total = np.zeros(flat.shape)
-    specs = (("s", _MS_MS2GEV, 2.0, 4, 2.0 * _pdg(321)[0]),)
-    specs += (("c", _MC_MSBAR, _MC_MSBAR, 4, 2.0 * _M_D_ZERO),)
-    specs += (("b", _MB_MSBAR, _MB_MSBAR, 5, 2.0 * _M_B_ZERO),)
-    for _, m_ref, mu_ref, nf_run, threshold in specs:
+    specs = [
+        (_MS_MS2GEV, 2.0, 4, 2.0 * _M_K_PLUS),
+        (_MC_MSBAR, _MC_MSBAR, 4, 2.0 * _M_D_ZERO),
+        (_MB_MSBAR, _MB_MSBAR, 5, 2.0 * _M_B_ZERO),
+    ]
+    for m_ref, mu_ref, nf_run, threshold in specs:
         open_ = flat > threshold
         if not np.any(open_):
             continue
@@ -918,7 +926,7 @@ def scalar_gluon_width(mass: ArrayLike, sin_theta: ArrayLike) -> np.ndarray:
         Γ = sin²θ G_F α_s² m³ / (36√2 π³) |¾ Σ_{q=c,b,t} A_{1/2}(τ_q)|² (1 + E a),
         E = 95/4 − 7 n_f / 6
 
-    (Djouadi, hep-ph/0503172, Eqs. (2.29) and (2.34); the NLO factor E is the heavy-quark
+    (Djouadi, hep-ph/0503172, Sec. 2.3.2; the NLO factor E is the heavy-quark
     limit, applied here to all loops), α_s = α_s(m), pole masses in the loop functions.
     """
     m, st = _scalar_inputs(mass, sin_theta)
@@ -937,11 +945,11 @@ def scalar_hadronic_width(mass: ArrayLike, sin_theta: ArrayLike) -> np.ndarray:
 
     * m < 2 m_π: 0.
     * 2 m_π ≤ m ≤ 1 GeV: :func:`scalar_pion_width` (LO chiral perturbation theory,
-      Bezrukov & Gorbunov arXiv:0912.0390 Eq. (3.5)); KK̄ and ηη are not included.
+      Bezrukov & Gorbunov arXiv:0912.0390 Sec. 3); KK̄ and ηη are not included.
     * m ≥ 2 GeV: :func:`scalar_gluon_width` + :func:`scalar_quark_width`.
     * 1 GeV < m < 2 GeV: log Γ interpolated linearly in log m between the two. This is a
       placeholder without physical content; the true width there is uncertain by a factor
-      of several (Winkler, arXiv:1809.01876, Sec. III).
+      of several (Winkler, arXiv:1809.01876).
 
     Photons (:func:`scalar_diphoton_width`) and leptons are not included.
 
