@@ -23,6 +23,7 @@ from scipy.optimize import brentq
 
 from nuportal.constants import ALPHA_EM, G_F, HIGGS_VEV, M_PI_PLUS, M_Z
 from nuportal.errors import NuportalError
+from nuportal.models.couplings import VectorBoson
 from nuportal.physics.decays import hadrons as had
 
 GEV2_TO_NB = 0.3893794e6  # (ħc)² in GeV² nb (PDG 2024)
@@ -254,6 +255,9 @@ def test_photon_like_chiral_couplings_reproduce_dark_photon():
     a = had.vector_hadronic_width(m, 2e-3, chiral=chiral)
     b = had.vector_hadronic_width(m, 2e-3)
     assert np.allclose(a, b, rtol=1e-12)
+    # the model layer's VectorBoson is accepted as well
+    boson = VectorBoson("Zprime", 1.0, np.zeros((3, 3)), chiral)
+    assert np.allclose(had.vector_hadronic_width(m, 2e-3, chiral=boson), b, rtol=1e-12)
 
 
 def test_z_hadronic_width_from_quark_couplings():

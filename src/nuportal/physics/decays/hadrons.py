@@ -12,7 +12,10 @@ where R(√s) = σ(e⁺e⁻ → hadrons) / σ(e⁺e⁻ → μ⁺μ⁻)_pointlike
 J. Kopp, J. Liu & P. Machado, arXiv:1505.07459, Sec. 2). The vacuum-polarisation factors of
 the photon cancel in the ratio, so R is the quantity a dark photon needs.
 
-nuportal has no R-ratio data table, so :func:`r_ratio` is a *parametrisation*:
+nuportal has no R-ratio data table, so :func:`r_ratio` is a *parametrisation*. Resonance
+masses and total widths come from the PDG table bundled with the ``particle`` package
+(ρ(770): 775.26, 147.4 MeV; ω: 782.66, 8.68 MeV; φ: 1019.46, 4.249 MeV; ρ(1450): 1465,
+400 MeV); leptonic widths and branching fractions from PDG 2024 (constants below).
 
 * ``π⁺π⁻``: the pion form factor of vector-meson dominance with Gounaris–Sakurai ρ(770) and
   ρ(1450) propagators (G. J. Gounaris & J. J. Sakurai, PRL 21 (1968) 244; the form used in
