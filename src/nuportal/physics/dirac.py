@@ -60,9 +60,10 @@ def _chi(p: np.ndarray, lam: int) -> np.ndarray:
     px, py, pz = p[..., 1], p[..., 2], p[..., 3]
     pabs = np.sqrt(px * px + py * py + pz * pz)
     ptrans = np.hypot(px, py)
-    safe = np.where(pabs > 0, pabs, 1.0)
-    cos_half = np.sqrt(np.clip(0.5 * (1.0 + pz / safe), 0.0, 1.0))
-    sin_half = np.sqrt(np.clip(0.5 * (1.0 - pz / safe), 0.0, 1.0))
+    # a particle at rest is quantised along +z (θ = 0)
+    cos_theta = np.where(pabs > 0, pz / np.where(pabs > 0, pabs, 1.0), 1.0)
+    cos_half = np.sqrt(np.clip(0.5 * (1.0 + cos_theta), 0.0, 1.0))
+    sin_half = np.sqrt(np.clip(0.5 * (1.0 - cos_theta), 0.0, 1.0))
     phase = np.where(ptrans > 0, (px + 1j * py) / np.where(ptrans > 0, ptrans, 1.0), 1.0)
     # a momentum exactly along -z: θ = π, φ = 0
     if lam > 0:
