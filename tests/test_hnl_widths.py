@@ -457,7 +457,7 @@ def test_crossing_with_meson_decay_into_hnl(alpha, name):
         assert amp2_n == pytest.approx(-amp2_p, rel=1e-11)
 
 
-# PDG 2024: lifetimes (s) and branching ratios; tree level, so the radiative corrections of
+# PDG averages (2022/2024 editions): lifetimes (s) and branching ratios; tree level, so the radiative corrections of
 # +1.5-2.5 % (Marciano & Sirlin, Phys. Rev. Lett. 71 (1993) 3629; Decker & Finkemeier 1995)
 # are absent from our widths: tolerance 3 %. Charm: BR uncertainties 2-5 %: tolerance 5 %.
 _TAU_LIFETIME = 290.3e-15
@@ -488,7 +488,11 @@ def test_meson_data_reproduce_leptonic_meson_decays(name, m_l, branching, lifeti
     ("name", "branching"), [("pi+", 0.1082), ("K+", 6.96e-3), ("rho+", 0.2549), ("K*+", 0.0120)]
 )
 def test_meson_data_reproduce_tau_decays(name, branching):
-    """τ⁻ → M⁻ ν_τ is N → ℓ⁻ M⁺ with m_ℓ = 0 and m_N = m_τ (and ρ from τ → π π⁰ ν)."""
+    """τ⁻ → M⁻ ν_τ is N → ℓ⁻ M⁺ with m_ℓ = 0 and m_N = m_τ (and ρ from τ → π π⁰ ν).
+
+    f_K* is extracted from this τ branching ratio (mesons module), so K* only checks the
+    bookkeeping; π, K and ρ are independent checks of f_π, f_K, g_ρ, |V_ud| and |V_us|.
+    """
     width = (
         had.width_charged_vector
         if MESONS[name].kind == "vector"

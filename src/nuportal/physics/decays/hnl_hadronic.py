@@ -13,7 +13,7 @@ with g_A^q = T₃ and g_V^q = T₃ - 2 Q sin²θ_W. With ⟨0|A^μ|P⟩ = i f_P 
 ⟨0|V^μ|V⟩ = f_V m_V ε^μ the widths are (x_h = m_h/m_N, x_ℓ = m_ℓ/m_N, λ the Källén function):
 
 * N → ℓ⁻ P⁺: Γ = G_F² f_P² |V_ij|² m_N³/(16π) [(1 - x_ℓ²)² - x_P²(1 + x_ℓ²)] λ^{1/2}(1, x_P², x_ℓ²)
-  (arXiv:1805.08567, Sec. 3.2.1; Atre, Han, Pascoli & Zhang, arXiv:0901.3589, App. C);
+  (arXiv:1805.08567, Sec. 3.2.1; Atre, Han, Pascoli & Zhang, arXiv:0901.3589, Appendix);
 * N → ν P⁰: Γ = G_F² f_P² m_N³/(32π) (1 - x_P²)² (same references; f_P the effective
   neutral-current constant of :mod:`~nuportal.physics.decays.mesons`);
 * N → ℓ⁻ V⁺: Γ = G_F² f_V² |V_ij|² m_N³/(16π)
