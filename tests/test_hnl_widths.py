@@ -459,7 +459,8 @@ def test_crossing_with_meson_decay_into_hnl(alpha, name):
 
 # PDG averages (2022/2024 editions): lifetimes (s) and branching ratios. Our widths are tree
 # level, without the radiative corrections of +1.5-2.5 % (Marciano & Sirlin, Phys. Rev. Lett.
-# 71 (1993) 3629; Decker & Finkemeier 1995): tolerance 3 %. Charm: BR uncertainties 2-5 %: tolerance 5 %.
+# 71 (1993) 3629; Decker & Finkemeier 1995): tolerance 3 %.
+# Charm: BR uncertainties 2-5 %: tolerance 5 %.
 _TAU_LIFETIME = 290.3e-15
 
 
