@@ -109,3 +109,20 @@ def test_cli_plot(tmp_path, capsys):
     assert path.stat().st_size > 1000
     assert main([*argv, "--plot", str(path), "--range", "1.0"]) == 2
     assert "LO,HI" in capsys.readouterr().err
+
+
+def test_kinetic_mixing_zprime_hadrons_follow_the_r_ratio():
+    """A light kinetically mixed Z' couples like ε e Q (up to m_Z'²/m_Z²), so
+    Γ(hadrons)/Γ(μμ) = R(m_Z') / [β_μ (1 + 2m_μ²/m²)] (arXiv:1801.04847, Sec. 2)."""
+    from nuportal.physics.decays.hadrons import r_ratio
+
+    m = 0.9
+    model = build_model(
+        {"m4": 2.0, "Umu4": 1e-3, "UD4": 0.9, "mzprime": m, "alphaD": 0.1, "epsilon": 1e-3}
+    )
+    table = decay_table(model, "Zprime")
+    ratio = table.channel("hadrons").width / table.channel("mu- mu+").width
+    r = M_MU**2 / m**2
+    assert ratio == pytest.approx(r_ratio(m) / (np.sqrt(1 - 4 * r) * (1 + 2 * r)), rel=1e-3)
+    light = build_model({**model.parameters, "mzprime": 0.13})
+    assert "hadrons" not in decay_table(light, "Zprime").labels  # below π⁰γ

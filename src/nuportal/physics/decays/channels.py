@@ -11,9 +11,12 @@ heavy neutral lepton N_i
     arXiv:1805.08567); for the mixing with active flavours, the exclusive meson channels
     ℓ⁻ P⁺, ν P⁰, ℓ⁻ V⁺, ν V⁰ (:mod:`~nuportal.physics.decays.hnl_hadronic`).
 Z'
-    ℓ⁺ℓ⁻, ν_α ν̄_β, N_i N̄_j and ν N (:mod:`~nuportal.physics.decays.two_body`).
+    ℓ⁺ℓ⁻, ν_α ν̄_β, N_i N̄_j and ν N (:mod:`~nuportal.physics.decays.two_body`); hadrons
+    from the R-ratio parametrisation with the Z' quark couplings
+    (:func:`~nuportal.physics.decays.hadrons.vector_hadronic_width`).
 h'
-    ℓ⁺ℓ⁻, ν ν̄, N_i N_j.
+    ℓ⁺ℓ⁻, ν ν̄, N_i N_j; for Higgs mixing (Lagrangian mode) γγ and hadrons
+    (:mod:`~nuportal.physics.decays.hadrons`). A generic-mode h' has no quark couplings.
 
 Conventions: a Dirac N decays as a particle (lepton number +1; its antiparticle has the
 CP-conjugate table with the same widths). A Majorana N's channel includes its charge
@@ -23,12 +26,13 @@ states are flavour states ν_e, ν_μ, ν_τ, as in the upscattering amplitudes;
 light states' admixture of the dark flavour (non-zero only when Σ_i |U_Di|² < 1) are not
 included.
 
-Not included yet (see the issue notes): the inclusive quark-level hadronic width above
-~1 GeV, Z'/h' → hadrons, N → N_j ν ν̄, and meson channels through a Z' or h'.
+Not included yet: N → N_j ν ν̄, and meson channels of N through a Z' or h' (the meson
+channels come from W and Z exchange only).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -42,7 +46,7 @@ from nuportal.constants import (
 from nuportal.errors import NuportalError, unknown_name_message
 from nuportal.models.couplings import chiral_vertex
 from nuportal.models.model import Model
-from nuportal.physics.decays import hnl_hadronic, hnl_leptonic
+from nuportal.physics.decays import hadrons, hnl_hadronic, hnl_leptonic
 from nuportal.physics.decays.mesons import (
     CHARGED_PSEUDOSCALARS,
     CHARGED_VECTORS,
@@ -248,6 +252,8 @@ def _zprime_table(model: Model) -> DecayTable:
     zp = model.couplings.vector("Zprime")
     assert zp is not None
     channels = _charged_lepton_pairs(vector_to_fermions, zp.mass, dict(zp.chiral))
+    hadronic = float(hadrons.vector_hadronic_width(zp.mass, chiral=zp))
+    channels.append(DecayChannel("hadrons", (), hadronic, "R-ratio"))
     channels += _boson_pairs(model, zp.neutral, "vector", zp.mass)
     return DecayTable("Zprime", PDG_ZPRIME, zp.mass, _significant(channels))
 
@@ -257,5 +263,11 @@ def _hprime_table(model: Model) -> DecayTable:
     assert hp is not None
     yukawa = {f: (y, y) for f, y in hp.yukawa.items()}
     channels = _charged_lepton_pairs(scalar_to_fermions, hp.mass, yukawa)
+    if "theta" in model.parameters:  # Higgs-like couplings to quarks, gluons and W loops
+        sin_theta = math.sin(model.parameters["theta"])
+        photons = float(hadrons.scalar_diphoton_width(hp.mass, sin_theta))
+        channels.append(DecayChannel("gamma gamma", (PDG_PHOTON, PDG_PHOTON), photons, "loop"))
+        hadronic = float(hadrons.scalar_hadronic_width(hp.mass, sin_theta))
+        channels.append(DecayChannel("hadrons", (), hadronic, "chiral/pQCD"))
     channels += _boson_pairs(model, hp.neutral, "scalar", hp.mass)
     return DecayTable("hprime", PDG_DARK_SCALAR, hp.mass, _significant(channels))
