@@ -126,3 +126,17 @@ def test_kinetic_mixing_zprime_hadrons_follow_the_r_ratio():
     assert ratio == pytest.approx(r_ratio(m) / (np.sqrt(1 - 4 * r) * (1 + 2 * r)), rel=1e-3)
     light = build_model({**model.parameters, "mzprime": 0.13})
     assert "hadrons" not in decay_table(light, "Zprime").labels  # below π⁰γ
+
+
+@pytest.mark.parametrize("m4", [0.3, 1.5, 3.0])
+@pytest.mark.parametrize("flavour", ["e", "mu", "tau"])
+def test_minimal_hnl_total_width_agrees_with_the_closed_form_route(m4, flavour):
+    """The table's leptonic channels come from helicity amplitudes with W and Z
+    propagators; hnl_widths sums the Fermi-limit closed forms of arXiv:1805.08567. They
+    differ only by O(m_N²/m_W²) in the leptonic part (< 1.5e-3 at 3 GeV)."""
+    from nuportal.physics.decays import hnl_widths
+
+    u = 1e-3
+    table = decay_table(build_model({"m4": m4, f"U{flavour}4": u}), "N4")
+    closed = hnl_widths.total_width(m4, {flavour: u**2})
+    assert table.total_width == pytest.approx(float(closed), rel=1.5e-3)

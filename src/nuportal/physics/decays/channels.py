@@ -8,8 +8,9 @@ heavy neutral lepton N_i
     interferences (:mod:`~nuportal.physics.decays.three_body`); an on-shell Z' or h' is the
     two-body channel instead; ν_α Z', N_j Z', ν_α h', N_j h', ν_α γ, N_j γ
     (:mod:`~nuportal.physics.decays.two_body`); ν ν ν̄ through the Z (closed form of
-    arXiv:1805.08567); for the mixing with active flavours, the exclusive meson channels
-    ℓ⁻ P⁺, ν P⁰, ℓ⁻ V⁺, ν V⁰ (:mod:`~nuportal.physics.decays.hnl_hadronic`).
+    arXiv:1805.08567); for the mixing with active flavours, the hadronic channels: single
+    mesons ℓ⁻ P⁺, ν P⁰, ℓ⁻ V⁺, ν V⁰ below 1 GeV, quarks ℓ⁻ u d̄, ν q q̄ with the QCD
+    correction above 2 GeV, blended in between (:mod:`~nuportal.physics.decays.hnl_widths`).
 Z'
     ℓ⁺ℓ⁻, ν_α ν̄_β, N_i N̄_j and ν N (:mod:`~nuportal.physics.decays.two_body`); hadrons
     from the R-ratio parametrisation with the Z' quark couplings
@@ -46,14 +47,7 @@ from nuportal.constants import (
 from nuportal.errors import NuportalError, unknown_name_message
 from nuportal.models.couplings import chiral_vertex
 from nuportal.models.model import Model
-from nuportal.physics.decays import hadrons, hnl_hadronic, hnl_leptonic
-from nuportal.physics.decays.mesons import (
-    CHARGED_PSEUDOSCALARS,
-    CHARGED_VECTORS,
-    NEUTRAL_PSEUDOSCALARS,
-    NEUTRAL_VECTORS,
-    meson,
-)
+from nuportal.physics.decays import hadrons, hnl_leptonic, hnl_widths
 from nuportal.physics.decays.table import DecayChannel, DecayTable
 from nuportal.physics.decays.three_body import LeptonPairDecay
 from nuportal.physics.decays.two_body import (
@@ -166,8 +160,8 @@ def _heavy_table(model: Model, parent: int) -> DecayTable:
     mixing2 = np.abs(np.asarray(model.mixing)[:3, parent - 3]) ** 2
     invisible = mixing2.sum() * hnl_leptonic.width_three_neutrinos(heavy.mass)
     add("nu nu nubar", (12, 12, -12), float(invisible) * (2 if majorana else 1), "three-body")
-    for label, mesonic, width in _meson_channels(heavy.mass, mixing2):
-        add(label, mesonic, width * (2 if majorana else 1), "meson")
+    for label, hadronic, width in _hadronic_channels(heavy.mass, mixing2):
+        add(label, hadronic, width * (2 if majorana else 1), "hadronic")
     return DecayTable(heavy.name, heavy.pdgid, heavy.mass, _significant(channels))
 
 
@@ -181,29 +175,20 @@ def _significant(channels: list[DecayChannel]) -> tuple[DecayChannel, ...]:
     return tuple(c for c in channels if c.width > NEGLIGIBLE * total)
 
 
-def _meson_channels(m_n: float, mixing2: np.ndarray) -> list[tuple[str, tuple[int, ...], float]]:
-    """Exclusive meson channels of a Dirac N through its active mixings |U_αN|²."""
-    out: list[tuple[str, tuple[int, ...], float]] = []
-    for a, flavour in enumerate(LEPTONS):
-        if mixing2[a] == 0:
-            continue
-        lepton = f"{_LEPTON_NAME[flavour]}-"
-        for name in CHARGED_PSEUDOSCALARS:
-            w = mixing2[a] * hnl_hadronic.width_charged_pseudoscalar(m_n, flavour, name)
-            out.append((f"{lepton} {name}", (_LEPTON_PDG[flavour], meson(name).pdgid), float(w)))
-        for name in CHARGED_VECTORS:
-            w = mixing2[a] * hnl_hadronic.width_charged_vector(m_n, flavour, name)
-            out.append((f"{lepton} {name}", (_LEPTON_PDG[flavour], meson(name).pdgid), float(w)))
-        for name in NEUTRAL_PSEUDOSCALARS:
-            w = mixing2[a] * hnl_hadronic.width_neutral_pseudoscalar(m_n, name)
-            out.append((f"{_NU_NAME[a]} {name}", (_NU_PDG[a], meson(name).pdgid), float(w)))
-        for name in NEUTRAL_VECTORS:
-            w = mixing2[a] * hnl_hadronic.width_neutral_vector(m_n, name)
-            out.append((f"{_NU_NAME[a]} {name}", (_NU_PDG[a], meson(name).pdgid), float(w)))
-    return out
+def _hadronic_channels(m_n: float, mixing2: np.ndarray) -> list[tuple[str, tuple[int, ...], float]]:
+    """Hadronic channels of a Dirac N through its active mixings |U_αN|²: single mesons
+    below 1 GeV, quarks with the QCD correction above 2 GeV, blended in between
+    (:mod:`~nuportal.physics.decays.hnl_widths`)."""
+    u2 = {flavour: float(x) for flavour, x in zip(LEPTONS, mixing2, strict=True) if x > 0}
+    if not u2:
+        return []
+    table = hnl_widths.minimal_hnl_widths(m_n, u2, kinds=("meson", "quark"))
+    return [
+        (label.removeprefix("N -> "), daughters, float(width))
+        for label, (daughters, _, width) in table.items()
+    ]
 
 
-# ---------------------------------------------------------------------- Z' and h'
 def _boson_pairs(model: Model, matrix: np.ndarray, kind: str, big: float) -> list[DecayChannel]:
     """Boson → neutral-lepton pairs: ν_a ν̄_b, ν N, N_i N̄_j (Majorana: N_i N_j, ν N)."""
     out: list[DecayChannel] = []

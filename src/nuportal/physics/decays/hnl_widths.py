@@ -27,7 +27,7 @@ Particle identities are PDG Monte Carlo numbers; the HNL is not listed among its
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,6 +110,8 @@ def _label(daughters: tuple[int, ...]) -> str:
 
 
 _Kernel = Callable[[np.ndarray], np.ndarray]
+#: the kinds of channel of :func:`_dirac_channels`
+KINDS = ("lepton", "meson", "quark")
 
 
 def _dirac_channels(alpha: str) -> list[tuple[tuple[int, ...], _Kernel, str]]:
@@ -188,6 +190,7 @@ def minimal_hnl_widths(
     *,
     low: float = inc.MATCHING_LOW,
     high: float = inc.MATCHING_HIGH,
+    kinds: Collection[str] = KINDS,
 ) -> dict[str, tuple[tuple[int, ...], str, np.ndarray]]:
     """Partial widths of every channel as arrays over the HNL masses (vectorised).
 
@@ -202,6 +205,9 @@ def minimal_hnl_widths(
     low, high : float
         The exclusive/inclusive hadronic matching window in GeV
         (:func:`nuportal.physics.decays.hnl_inclusive.matching_weight`).
+    kinds : collection of str
+        Which channels: ``"lepton"`` (leptons and neutrinos only), ``"meson"`` (single
+        mesons), ``"quark"`` (quark level); default all.
 
     Returns
     -------
@@ -230,6 +236,8 @@ def minimal_hnl_widths(
         if u2_alpha == 0.0:
             continue
         for daughters, kernel, kind in _dirac_channels(alpha):
+            if kind not in kinds:
+                continue
             if kind == "quark":
                 if not need_quarks:
                     continue
