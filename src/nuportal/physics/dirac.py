@@ -105,3 +105,29 @@ def bar(spinor: np.ndarray) -> np.ndarray:
 def bar_matrix(gamma: np.ndarray) -> np.ndarray:
     """Γ̄ = γ⁰ Γ† γ⁰ of matrices (..., 4, 4)."""
     return GAMMA[0] @ np.conj(np.swapaxes(gamma, -1, -2)) @ GAMMA[0]
+
+
+def vector_current(left: np.ndarray, right: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
+    """ψ̄_left γ^μ (c_L P_L + c_R P_R) ψ_right for row spinors ``left`` and column spinors
+    ``right`` (n, 4); returns the upper-index current (n, 4)."""
+    w = right @ (c_l * P_LEFT + c_r * P_RIGHT).T
+    return np.einsum("na,mab,nb->nm", left, GAMMA, w, optimize=True)
+
+
+def scalar_current(left: np.ndarray, right: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
+    """ψ̄_left (c_L P_L + c_R P_R) ψ_right, shape (n,)."""
+    w = right @ (c_l * P_LEFT + c_r * P_RIGHT).T
+    return np.sum(left * w, axis=-1)
+
+
+def dipole_current(
+    left: np.ndarray, right: np.ndarray, q: np.ndarray, c_l: complex, c_r: complex
+) -> np.ndarray:
+    """ψ̄ σ^{μν} q_μ (c_L P_L + c_R P_R) ψ with σ^{μν} q_μ = (i/2)(q̸ γ^ν − γ^ν q̸), (n, 4)."""
+    w = right @ (c_l * P_LEFT + c_r * P_RIGHT).T
+    q_slash = slash(q)
+    left_q = np.einsum("na,nab->nb", left, q_slash)
+    q_w = np.einsum("nab,nb->na", q_slash, w)
+    first = np.einsum("na,mab,nb->nm", left_q, GAMMA, w, optimize=True)
+    second = np.einsum("na,mab,nb->nm", left, GAMMA, q_w, optimize=True)
+    return 0.5j * (first - second)

@@ -175,30 +175,6 @@ class Upscattering:
             return dirac.bar(dirac.spinor_v(k1, +1)), dirac.spinor_v(k2, hel)
         return dirac.bar(dirac.spinor_u(k2, hel)), dirac.spinor_u(k1, +1 if self._anti else -1)
 
-    @staticmethod
-    def _current(left: np.ndarray, right: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
-        """L^μ = ψ̄_left γ^μ (c_L P_L + c_R P_R) ψ_right, shape (n, 4)."""
-        w = right @ (c_l * dirac.P_LEFT + c_r * dirac.P_RIGHT).T
-        return np.einsum("na,mab,nb->nm", left, dirac.GAMMA, w, optimize=True)
-
-    @staticmethod
-    def _scalar(left: np.ndarray, right: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
-        w = right @ (c_l * dirac.P_LEFT + c_r * dirac.P_RIGHT).T
-        return np.sum(left * w, axis=-1)
-
-    @staticmethod
-    def _dipole_current(
-        left: np.ndarray, right: np.ndarray, q: np.ndarray, c_l: complex, c_r: complex
-    ) -> np.ndarray:
-        """L^ν = ψ̄ σ^{μν} q_μ (c_L P_L + c_R P_R) ψ with σ^{μν} q_μ = (i/2)(q̸ γ^ν - γ^ν q̸)."""
-        w = right @ (c_l * dirac.P_LEFT + c_r * dirac.P_RIGHT).T
-        q_slash = dirac.slash(q)
-        left_q = np.einsum("na,nab->nb", left, q_slash)
-        q_w = np.einsum("nab,nb->na", q_slash, w)
-        first = np.einsum("na,mab,nb->nm", left_q, dirac.GAMMA, w, optimize=True)
-        second = np.einsum("na,mab,nb->nm", left, dirac.GAMMA, q_w, optimize=True)
-        return 0.5j * (first - second)
-
     def amplitude_squared(self, energy: ArrayLike, q2: ArrayLike, helicity: int) -> np.ndarray:
         """|M|² (spin-averaged over the target) for N helicity ``helicity`` = ±1 (GeV⁰).
 
@@ -210,10 +186,10 @@ class Upscattering:
         q = k1 - k2
         left, right = self._spinors(k1, k2, helicity)
         vectors, scalars = self._bosons
-        lv = [(b, self._current(left, right, cl, cr)) for b, cl, cr in vectors]
-        ls = [(b, self._scalar(left, right, cl, cr)) for b, cl, cr in scalars]
+        lv = [(b, dirac.vector_current(left, right, cl, cr)) for b, cl, cr in vectors]
+        ls = [(b, dirac.scalar_current(left, right, cl, cr)) for b, cl, cr in scalars]
         dl = self._dipole
-        ld = None if dl == (0, 0) else self._dipole_current(left, right, q, *dl)
+        ld = None if dl == (0, 0) else dirac.dipole_current(left, right, q, *dl)
         q2f = q2a.ravel()
         if self.channel.regime == "coherent":
             m2 = self._coherent(q2f, p1 + p2, lv, ls, ld)

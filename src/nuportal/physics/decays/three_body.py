@@ -246,20 +246,20 @@ class LeptonPairDecay:
         for med in self.mediators:
             if med.kind == "W":
                 # [ū₂ γ^μ W_βi P_L u_p][ū₁ γ_μ W*_γa P_L v₃], propagator in s₁₃, sign −1
-                j1 = _vector_current(bar2, u_p, *med.inner)
-                j2 = _vector_current(bar1, v3, *med.outer)
+                j1 = dirac.vector_current(bar2, u_p, *med.inner)
+                j2 = dirac.vector_current(bar1, v3, *med.outer)
                 amp -= _massive_exchange(j1, j2, q_w, med, s13)
             elif med.kind == "vector":
-                j1 = _vector_current(bar1, u_p, *med.inner)
-                j2 = _vector_current(bar2, v3, *med.outer)
+                j1 = dirac.vector_current(bar1, u_p, *med.inner)
+                j2 = dirac.vector_current(bar2, v3, *med.outer)
                 amp += _massive_exchange(j1, j2, q, med, s23)
             elif med.kind == "scalar":
-                s1 = _scalar_current(bar1, u_p, *med.inner)
-                s2 = _scalar_current(bar2, v3, *med.outer)
+                s1 = dirac.scalar_current(bar1, u_p, *med.inner)
+                s2 = dirac.scalar_current(bar2, v3, *med.outer)
                 amp -= s1 * s2 / _denominator(s23, med)
             else:  # photon through the dipole
-                jd = _dipole_current(bar1, u_p, q, *med.inner)
-                j2 = _vector_current(bar2, v3, *med.outer)
+                jd = dirac.dipole_current(bar1, u_p, q, *med.inner)
+                j2 = dirac.vector_current(bar2, v3, *med.outer)
                 amp -= 1j * dirac.dot(jd, j2) / s23
         return amp
 
@@ -423,30 +423,6 @@ class LeptonPairDecay:
 def _about_z(k: np.ndarray, phi: np.ndarray) -> np.ndarray:
     c, s = np.cos(phi), np.sin(phi)
     return np.stack([k[:, 0], c * k[:, 1] - s * k[:, 2], s * k[:, 1] + c * k[:, 2], k[:, 3]], -1)
-
-
-def _vector_current(left: np.ndarray, right: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
-    """ψ̄_left γ^μ (c_L P_L + c_R P_R) ψ_right, shape (n, 4) (upper index)."""
-    w = right @ (c_l * dirac.P_LEFT + c_r * dirac.P_RIGHT).T
-    return np.einsum("na,mab,nb->nm", left, dirac.GAMMA, w, optimize=True)
-
-
-def _scalar_current(left: np.ndarray, right: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
-    w = right @ (c_l * dirac.P_LEFT + c_r * dirac.P_RIGHT).T
-    return np.sum(left * w, axis=-1)
-
-
-def _dipole_current(
-    left: np.ndarray, right: np.ndarray, q: np.ndarray, c_l: complex, c_r: complex
-) -> np.ndarray:
-    """ψ̄ σ^{μν} q_μ (c_L P_L + c_R P_R) ψ with σ^{μν} q_μ = (i/2)(q̸ γ^ν − γ^ν q̸)."""
-    w = right @ (c_l * dirac.P_LEFT + c_r * dirac.P_RIGHT).T
-    q_slash = dirac.slash(q)
-    left_q = np.einsum("na,nab->nb", left, q_slash)
-    q_w = np.einsum("nab,nb->na", q_slash, w)
-    first = np.einsum("na,mab,nb->nm", left_q, dirac.GAMMA, w, optimize=True)
-    second = np.einsum("na,mab,nb->nm", left, dirac.GAMMA, q_w, optimize=True)
-    return 0.5j * (first - second)
 
 
 def _massive_exchange(
