@@ -139,3 +139,17 @@ def test_sampler_conserves_momentum_and_matches_the_distribution(rng):
     error = np.std(cos_nu) / np.sqrt(n)
     assert abs(cos_nu.mean() - expected) < 4 * error
     assert abs(expected) > 5 * error  # the test has power: the asymmetry is resolved
+
+
+@pytest.mark.parametrize("helicity", [-1, 1])
+def test_two_body_sampler_moments(rng, helicity):
+    """⟨cos θ⟩ = hα/3 for 1 + hα cos θ, within 4 standard errors (fixed seed)."""
+    from nuportal.physics.decays.polarised import analysing_power, sample_cos_theta
+
+    alpha = analysing_power("vector", 0.5, 0.0, 0.2, 0.3, 0.0)
+    assert alpha == pytest.approx(-(0.25 - 0.08) / (0.25 + 0.08), rel=1e-10)
+    n = 200_000
+    c = sample_cos_theta(alpha, helicity, n, rng)
+    assert abs(c.mean() - helicity * alpha / 3) < 4 * c.std() / np.sqrt(n)
+    assert c.min() >= -1.0
+    assert c.max() <= 1.0

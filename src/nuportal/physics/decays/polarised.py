@@ -87,3 +87,25 @@ def two_body_angular(
             total += np.abs(amp) ** 2
     # dΓ/dcosθ = |M|² p / (16π M²) (two-body phase space, ∫dφ = 2π)
     return total * p / (16.0 * np.pi * mass**2)
+
+
+def analysing_power(
+    kind: str, mass: float, m_fermion: float, m_boson: float, c_l: complex, c_r: complex
+) -> float:
+    """α of dΓ/dcos θ ∝ 1 + α cos θ for spin +½ along +z (a spin-½ parent's two-body
+    distribution is linear in cos θ; spin −½ has −α)."""
+    ends = two_body_angular(kind, mass, m_fermion, m_boson, c_l, c_r, +1, [-1.0, 1.0])
+    total = ends[1] + ends[0]
+    return float((ends[1] - ends[0]) / total) if total > 0 else 0.0
+
+
+def sample_cos_theta(alpha: float, helicity: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` values of cos θ distributed as 1 + h α cos θ (inverse of the cumulative
+    distribution), for a parent of helicity ``h`` = ±1 and analysing power ``alpha``."""
+    a = helicity * alpha
+    u = rng.uniform(0.0, 1.0, n)
+    if abs(a) < 1e-12:
+        return 2.0 * u - 1.0
+    # F(c) = [c + 1 + a (c² − 1)/2] / 2 = u  ⇒  a c²/2 + c + 1 − a/2 − 2u = 0
+    disc = np.clip(1.0 - 2.0 * a * (1.0 - 0.5 * a - 2.0 * u), 0.0, None)
+    return np.clip((np.sqrt(disc) - 1.0) / a, -1.0, 1.0)
