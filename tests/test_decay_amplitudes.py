@@ -212,3 +212,19 @@ def test_textbook_limits():
     mu = 1e-6
     assert fermion_to_photon(m, 0.0, mu, mu) == pytest.approx(mu**2 * m**3 / (8 * np.pi))
     assert vector_to_fermions(0.2, M_MU, M_MU, g, g) == 0.0
+
+
+def test_heavy_daughter_neutrino_pair_against_charged_lepton_pair():
+    """N5 → N4 ν_e ν̄_e and N5 → N4 e⁻e⁺ through the Z alone have the same phase space for
+    massless pairs, so their ratio is g_L(ν)² / (g_L(e)² + g_R(e)²) with the Standard-Model
+    charges g_L(ν) = 1/2, g_L(e) = −1/2 + s², g_R(e) = s² (here s² = ŝ²(0), the value the
+    model uses); m_e/m_N5 = 1e-3 corrections are O(1e-6)."""
+    from nuportal.constants import SIN2_THETA_W
+
+    model = build_model({"m4": 0.01, "m5": 0.5, "Umu4": 0.1, "Umu5": 0.1})
+    nunu = LeptonPairDecay(model, 4, 3, "nu_e", "nu_e").width()
+    ee = LeptonPairDecay(model, 4, 3, "e", "e").width()
+    expected = 0.25 / ((-0.5 + SIN2_THETA_W) ** 2 + SIN2_THETA_W**2)
+    assert nunu / ee == pytest.approx(expected, rel=1e-4)
+    with pytest.raises(ValueError, match="heavy daughter"):
+        LeptonPairDecay(model, 4, 0, "nu_e", "nu_e")

@@ -6,7 +6,8 @@ the channel (see the modules that compute them) and its partial width:
 heavy neutral lepton N_i
     ν_α ℓ_β⁻ ℓ_γ⁺ and N_j ℓ_β⁻ ℓ_γ⁺ through W, Z, Z', h' and the photon (dipole) with their
     interferences (:mod:`~nuportal.physics.decays.three_body`); an on-shell Z' or h' is the
-    two-body channel instead; ν_α Z', N_j Z', ν_α h', N_j h', ν_α γ, N_j γ
+    two-body channel instead; N_j ν_b ν̄_c through Z, Z', h'; ν_α Z', N_j Z', ν_α h',
+    N_j h', ν_α γ, N_j γ
     (:mod:`~nuportal.physics.decays.two_body`); ν ν ν̄ through the Z (closed form of
     arXiv:1805.08567); for the mixing with active flavours, the hadronic channels: single
     mesons ℓ⁻ P⁺, ν P⁰, ℓ⁻ V⁺, ν V⁰ below 1 GeV, quarks ℓ⁻ u d̄, ν q q̄ with the QCD
@@ -27,8 +28,10 @@ states are flavour states ν_e, ν_μ, ν_τ, as in the upscattering amplitudes;
 light states' admixture of the dark flavour (non-zero only when Σ_i |U_Di|² < 1) are not
 included.
 
-Not included yet: N → N_j ν ν̄, and meson channels of N through a Z' or h' (the meson
-channels come from W and Z exchange only).
+Not included: the Z' and h' contributions to N → ν ν ν̄ (the Z part is the closed form;
+the others need the identical-neutrino antisymmetrisation and are suppressed by the small
+Z'/h' couplings of light-neutrino pairs), the W exchange in N_i → N_j ℓℓ (∝ U_βi U_γj), and
+meson channels of N through a Z' or h' (the meson channels come from W and Z exchange).
 """
 
 from __future__ import annotations
@@ -139,6 +142,14 @@ def _heavy_table(model: Model, parent: int) -> DecayTable:
                     label = f"{name} {_LEPTON_NAME[minus]}- {_LEPTON_NAME[plus]}+"
                     daughters = (pdg, _LEPTON_PDG[minus], -_LEPTON_PDG[plus])
                     add(label, daughters, decay.width(), "three-body")
+        if d >= 3:  # N_i → N_j ν_b ν̄_c through the neutral bosons
+            for b in range(3):
+                for c in range(3):
+                    nus = (_NU_NAME[b], _NU_NAME[c])
+                    decay = LeptonPairDecay(model, parent, d, *nus, widths=widths)
+                    if decay.mediators:
+                        label = f"{name} {nus[0]} {nus[1]}bar"
+                        add(label, (pdg, _NU_PDG[b], -_NU_PDG[c]), decay.width(), "three-body")
         # on-shell mediators and photons; a Majorana vertex into a massless ν covers both
         # helicities, i.e. the channel and its charge conjugate
 

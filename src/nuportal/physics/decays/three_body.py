@@ -48,6 +48,7 @@ from nuportal.models.model import Model
 from nuportal.physics import dirac
 
 _LEPTONS = ("e", "mu", "tau")
+_NEUTRINOS = ("nu_e", "nu_mu", "nu_tau")
 
 
 def _width_of(pdgid: int) -> float:
@@ -94,7 +95,9 @@ class LeptonPairDecay:
     daughter : int
         Basis index of the neutral daughter (0, 1, 2 for ν_e, ν_μ, ν_τ; 3.. for N_j).
     minus, plus : str
-        Flavours (``"e"``, ``"mu"``, ``"tau"``) of ℓ⁻ and ℓ⁺.
+        Flavours (``"e"``, ``"mu"``, ``"tau"``) of ℓ⁻ and ℓ⁺; or, for a heavy daughter
+        N_j only, a light-neutrino pair ν_b ν̄_c (``"nu_e"``, ``"nu_mu"``, ``"nu_tau"``),
+        produced by the neutral bosons (no identical particles in the final state).
     widths : dict[str, float], optional
         Total widths (GeV) of the new mediators (``"Zprime"``, ``"hprime"``) for their
         propagators; default 0 (only needed when a mediator can be on shell).
@@ -119,8 +122,15 @@ class LeptonPairDecay:
         masses = (0.0, 0.0, 0.0, *model.masses)
         self.m_parent = masses[parent]
         self.m_daughter = masses[daughter]
-        self.m_minus = mass(11 + 2 * _LEPTONS.index(minus))
-        self.m_plus = mass(11 + 2 * _LEPTONS.index(plus))
+        self.neutrinos = minus in _NEUTRINOS and plus in _NEUTRINOS
+        if not self.neutrinos and not (minus in _LEPTONS and plus in _LEPTONS):
+            raise ValueError(
+                f"the pair must be two charged leptons or two neutrinos: {minus, plus}"
+            )
+        if self.neutrinos and daughter < 3:
+            raise ValueError("a neutrino pair needs a heavy daughter (no identical neutrinos)")
+        self.m_minus = 0.0 if self.neutrinos else mass(11 + 2 * _LEPTONS.index(minus))
+        self.m_plus = 0.0 if self.neutrinos else mass(11 + 2 * _LEPTONS.index(plus))
         self.s23_range = (
             (self.m_minus + self.m_plus) ** 2,
             (self.m_parent - self.m_daughter) ** 2,
@@ -152,6 +162,19 @@ class LeptonPairDecay:
         def resonant(m: float) -> bool:
             return not on_shell and lo < m**2 < hi
 
+        if self.neutrinos:
+            b, c = _NEUTRINOS.index(self.minus), _NEUTRINOS.index(self.plus)
+            for v in cp.vectors:
+                inner, outer = vertex(v.neutral, "vector"), (complex(v.neutral[b, c]), 0j)
+                width = Z_WIDTH if v.name == "Z" else widths.get(v.name, 0.0)
+                if inner != (0, 0) and outer[0] != 0 and not resonant(v.mass):
+                    out.append(_Mediator("vector", v.mass, width, inner, outer))
+            for s in cp.scalars:
+                inner = vertex(s.neutral, "scalar")
+                outer = (complex(s.neutral[b, c]), complex(np.conj(s.neutral[c, b])))
+                if inner != (0, 0) and outer != (0, 0) and not resonant(s.mass):
+                    out.append(_Mediator("scalar", s.mass, widths.get(s.name, 0.0), inner, outer))
+            return out
         if same:
             for v in cp.vectors:
                 inner = vertex(v.neutral, "vector")
@@ -277,7 +300,7 @@ class LeptonPairDecay:
             a_hi = np.arctan((hi - m**2) / (m * g))
             angle = a_lo + (a_hi - a_lo) * t
             return m**2 + m * g * np.tan(angle), (a_hi - a_lo) * m * g / np.cos(angle) ** 2
-        if all(m.kind != "photon" and m.mass**2 > hi for m in self.mediators):
+        if lo == 0 or all(m.kind != "photon" and m.mass**2 > hi for m in self.mediators):
             return lo + (hi - lo) * t, np.full_like(t, hi - lo)  # only heavy propagators
         log_lo, log_hi = np.log(lo), np.log(hi)
         s23 = np.exp(log_lo + (log_hi - log_lo) * t)
