@@ -1,0 +1,174 @@
+"""The in-memory event record shared by the generator and every writer.
+
+A batch of ``n`` events is columnar (numpy arrays, no Python object per event):
+
+* per-event arrays of length ``n`` (:attr:`Events.weight`, :attr:`Events.process`, the
+  interaction and decay vertices, ...);
+* one flat particle table for all events, with ``offsets`` (length ``n + 1``): the
+  particles of event ``i`` are rows ``offsets[i]:offsets[i + 1]``, in a fixed order within
+  each event: incoming neutrino, target, outgoing recoil, the heavy lepton, then its decay
+  products (and theirs) in production order.
+
+Particle rows carry the PDG number, a status code of the NuHepMC 1.0 convention
+(arXiv:2310.13211, Sec. "particle status": 4 incoming beam particle, 11 target, 1 final
+state, 2 decayed), the index of the mother *within the event* (−1 for the beam and the
+target; the recoil and the heavy lepton have the neutrino as mother), the four-momentum
+(GeV) and the production vertex (x, y, z in cm, t in ns; the interaction vertex for the
+primary particles, the decay vertex of the mother otherwise).
+
+Units: GeV, cm, ns. The weight of an event is a number of expected events for the stated
+exposure (see :data:`WEIGHT_DEFINITION`); the sum of weights is the expected count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+#: NuHepMC status codes used by nuportal
+STATUS_FINAL = 1
+STATUS_DECAYED = 2
+STATUS_BEAM = 4
+STATUS_TARGET = 11
+
+#: what a weight includes (written into every output file)
+WEIGHT_DEFINITION = (
+    "expected number of events for the exposure (POT) of the run: flux x cross section x "
+    "number of targets x POT, times the branching ratios of the simulated decay chain (from "
+    "the full decay tables, never renormalised), times the probability that each unstable "
+    "particle decays where its decay vertex is placed (the decay-in-volume probability when "
+    "decays are forced into the detector); no detector efficiency"
+)
+
+#: the particle-table columns and their dtypes
+PARTICLE_COLUMNS: Mapping[str, Any] = {
+    "pdg": np.int64,
+    "status": np.int32,
+    "mother": np.int32,
+    "px": np.float64,
+    "py": np.float64,
+    "pz": np.float64,
+    "e": np.float64,
+    "x": np.float64,
+    "y": np.float64,
+    "z": np.float64,
+    "t": np.float64,
+}
+
+#: the per-event columns and their dtypes
+EVENT_COLUMNS: Mapping[str, Any] = {
+    "weight": np.float64,
+    "process": np.int32,
+    "helicity": np.int8,
+    "enu": np.float64,
+    "q2": np.float64,
+    "vertex_x": np.float64,
+    "vertex_y": np.float64,
+    "vertex_z": np.float64,
+    "vertex_t": np.float64,
+    "decay_x": np.float64,
+    "decay_y": np.float64,
+    "decay_z": np.float64,
+    "decay_t": np.float64,
+}
+
+
+@dataclass
+class Events:
+    """A batch of events (see the module docstring for the layout and units).
+
+    Attributes
+    ----------
+    event : dict[str, numpy.ndarray]
+        Per-event columns of :data:`EVENT_COLUMNS`: ``weight`` (expected events),
+        ``process`` (index into :attr:`processes`), ``helicity`` of the heavy lepton (±1),
+        ``enu`` (GeV), ``q2`` (GeV²), the interaction vertex ``vertex_*`` and the decay
+        vertex of the heavy lepton ``decay_*`` (cm, ns).
+    particles : dict[str, numpy.ndarray]
+        The flat particle table, columns of :data:`PARTICLE_COLUMNS`.
+    offsets : numpy.ndarray
+        int64, length n + 1, ``offsets[0] == 0``.
+    processes : tuple[str, ...]
+        Process labels, e.g. ``"numu C12 coherent -> N4(-) ; N4 -> nu_mu e- e+"``.
+    metadata : dict
+        Run description (model parameters, experiment, seed, version, total rate, units).
+    """
+
+    event: dict[str, np.ndarray]
+    particles: dict[str, np.ndarray]
+    offsets: np.ndarray
+    processes: tuple[str, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.offsets) - 1
+        if n < 0 or self.offsets[0] != 0 or np.any(np.diff(self.offsets) < 0):
+            raise ValueError("offsets must start at 0 and not decrease")
+        for name, dtype in EVENT_COLUMNS.items():
+            self.event[name] = np.asarray(self.event[name], dtype=dtype)
+            if self.event[name].shape != (n,):
+                raise ValueError(f"event column {name!r} must have length {n}")
+        rows = int(self.offsets[-1])
+        for name, dtype in PARTICLE_COLUMNS.items():
+            self.particles[name] = np.asarray(self.particles[name], dtype=dtype)
+            if self.particles[name].shape != (rows,):
+                raise ValueError(f"particle column {name!r} must have length {rows}")
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def multiplicity(self) -> np.ndarray:
+        """Number of particles in each event."""
+        return np.diff(self.offsets)
+
+    @property
+    def total_weight(self) -> float:
+        """Σ weights: the expected number of events."""
+        return float(np.sum(self.event["weight"]))
+
+    @classmethod
+    def concatenate(cls, batches: list[Events]) -> Events:
+        """One batch from several (processes are merged; metadata of the first is kept)."""
+        if not batches:
+            raise ValueError("nothing to concatenate")
+        labels: list[str] = []
+        index: dict[str, int] = {}
+        events: dict[str, list[np.ndarray]] = {k: [] for k in EVENT_COLUMNS}
+        parts: dict[str, list[np.ndarray]] = {k: [] for k in PARTICLE_COLUMNS}
+        offsets = [np.zeros(1, np.int64)]
+        shift = 0
+        for b in batches:
+            remap = np.array([index.setdefault(p, len(index)) for p in b.processes], np.int32)
+            labels = list(index)
+            for k in EVENT_COLUMNS:
+                col = b.event[k]
+                events[k].append(remap[col] if k == "process" and len(remap) else col)
+            for k in PARTICLE_COLUMNS:
+                parts[k].append(b.particles[k])
+            offsets.append(b.offsets[1:] + shift)
+            shift += int(b.offsets[-1])
+        return cls(
+            {k: np.concatenate(v) for k, v in events.items()},
+            {k: np.concatenate(v) for k, v in parts.items()},
+            np.concatenate(offsets),
+            tuple(labels),
+            dict(batches[0].metadata),
+        )
+
+    def select(self, mask: np.ndarray) -> Events:
+        """The events where ``mask`` (length n) is true."""
+        keep = np.asarray(mask, bool)
+        counts = self.multiplicity[keep]
+        rows = np.repeat(keep, self.multiplicity)
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return Events(
+            {k: v[keep] for k, v in self.event.items()},
+            {k: v[rows] for k, v in self.particles.items()},
+            offsets,
+            self.processes,
+            dict(self.metadata),
+        )
