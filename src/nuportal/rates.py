@@ -153,7 +153,7 @@ def flux_folded_cross_section(
 _Target = tuple[str, Nucleus, str, float, "Nucleus | None"]
 
 
-def _targets(material: Material, mass_g: float) -> list[_Target]:
+def volume_targets(material: Material, mass_g: float) -> list[_Target]:
     """(label, scattering target, regime, count, parent nucleus) for a volume's material."""
     out: list[_Target] = []
     for name, per_gram in material.targets_per_gram().items():
@@ -225,7 +225,7 @@ def upscattering_rates(
     rows: list[RateRow] = []
     for vol in volumes:
         mass_g = vol.material.mass_g(vol.volume_cm3)
-        for label, target, regime, count, parent in _targets(vol.material, mass_g):
+        for label, target, regime, count, parent in volume_targets(vol.material, mass_g):
             kind = "coherent" if regime == "coherent" else "elastic"
             for flavour in (f for f in wanted if f in flux.flavours):
                 for heavy in model.heavy:

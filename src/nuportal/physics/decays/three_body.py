@@ -136,6 +136,7 @@ class LeptonPairDecay:
             (self.m_parent - self.m_daughter) ** 2,
         )
         self.mediators = self._mediators(widths or {}, on_shell)
+        self._envelopes: dict[tuple[int, bool], float] = {}
 
     @property
     def is_open(self) -> bool:
@@ -408,13 +409,18 @@ class LeptonPairDecay:
         the spin along +z, distributed as :meth:`differential_width`.
 
         Accept–reject against the mapped flat proposal of :meth:`_s23_map` × uniform s₁₃,
-        cos θ, χ, with the envelope from a pilot sample raised by 50 %; the azimuth about the
-        spin axis is uniform. All random numbers come from ``rng``.
+        cos θ, χ, with the envelope from a pilot sample raised by 50 % (computed at the first
+        call for each helicity and charge state, then kept); the azimuth about the spin axis
+        is uniform. All random numbers come from ``rng``.
         """
         if not self.is_open or not self.mediators:
             raise ValueError("the channel is closed or has no coupling")
         out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        envelope = 1.5 * float(np.max(self._proposal(batch, helicity, rng, conjugate)[0]))
+        key = (helicity, conjugate)
+        if key not in self._envelopes:
+            pilot = self._proposal(batch, helicity, rng, conjugate)[0]
+            self._envelopes[key] = 1.5 * float(np.max(pilot))
+        envelope = self._envelopes[key]
         have = 0
         while have < n:
             weight, momenta = self._proposal(batch, helicity, rng, conjugate)

@@ -1,0 +1,429 @@
+"""The event generator: upscattering in every volume, decay chain, decay vertex, weights.
+
+A *case* is one volume × target (nucleus coherently, or a bound/free nucleon) × incoming
+flavour × heavy lepton × its helicity. For each case :class:`EventGenerator`
+
+1. adapts a vegas map to φ(E) dσ_h/dQ² (:mod:`~nuportal.generator.production`);
+2. runs a pilot of :data:`PILOT_EVENTS` complete events to estimate the case's expected
+   number of events after the decay chain and the decay-volume requirement;
+3. gives the case a share of the requested events proportional to that estimate
+   (every case with a non-zero estimate gets at least :data:`MIN_EVENTS_PER_CASE`);
+4. generates its events in chunks: (E_ν, Q²) and the production weight, the interaction
+   vertex uniform in the volume (one material per volume, so uniform in target density),
+   the neutrino direction from the source (target) to the vertex, the lab kinematics with a
+   uniform azimuth, a decay mode chosen with probability BR_m / Σ BR, the decay kinematics
+   for the N helicity, the decay vertex (forced into the decay volume, or free), times from
+   the source at the speed of light.
+
+The weight of an event (expected events for the exposure) is
+
+    w = POT × N_targets × [f J / n]_vegas × Σ_m BR_m × P(decay in the volume),
+
+so that Σ w estimates POT N_targets ∫ φ σ dE × BR × ⟨P⟩ without bias; events whose line of
+flight misses the decay volume (P = 0) are not written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from nuportal import __version__
+from nuportal.constants import PDG_NEUTRON, PDG_PROTON
+from nuportal.errors import NuportalError
+from nuportal.experiments.catalogue import DetectorVolume, Experiment, get_experiment
+from nuportal.experiments.fluxes import Flux
+from nuportal.generator import lorentz
+from nuportal.generator.chain import FINAL_STATES, DecayMode, decay_modes, sample_decay
+from nuportal.generator.events import (
+    STATUS_BEAM,
+    STATUS_DECAYED,
+    STATUS_FINAL,
+    STATUS_TARGET,
+    WEIGHT_DEFINITION,
+    Events,
+)
+from nuportal.generator.placement import forced_decay, free_decay
+from nuportal.generator.production import ProductionSampler
+from nuportal.models import Model
+from nuportal.physics.decays.channels import decay_table
+from nuportal.physics.decays.three_body import LeptonPairDecay
+from nuportal.physics.kinematics import lab_momenta
+from nuportal.physics.nuclei import NEUTRON, PROTON
+from nuportal.physics.upscattering import FLAVOUR_NAME, Channel, Upscattering
+from nuportal.rates import DEFAULT_ROLES, volume_targets
+from nuportal.units import C_CM_PER_NS
+
+#: complete events per case used to estimate its share
+PILOT_EVENTS = 2000
+#: the smallest number of events a contributing case receives
+MIN_EVENTS_PER_CASE = 20
+#: events generated at once (bounds the memory)
+CHUNK = 100_000
+
+
+@dataclass
+class _Case:
+    volume: DetectorVolume
+    target_label: str
+    regime: str
+    count: float
+    flavour: int
+    heavy: str
+    helicity: int
+    sampler: ProductionSampler
+    target_pdg: int
+    estimate: float = 0.0
+    events: int = 0
+    modes: list[DecayMode] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        sign = "+" if self.helicity > 0 else "-"
+        return (
+            f"{self.volume.name}: {FLAVOUR_NAME[self.flavour]} {self.target_label} "
+            f"{self.regime} -> {self.heavy}({sign})"
+        )
+
+
+class EventGenerator:
+    """Weighted events of ``model`` at ``experiment`` with the decays of ``final_state``.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    experiment : Experiment or str
+        The experiment (or its catalogue name).
+    final_state : str
+        ``"e+e-"``, ``"mu+mu-"``, ``"photon"`` or ``"any"`` (see
+        :mod:`nuportal.generator.chain`).
+    seed : int
+        Seed of the one random generator of the run.
+    flavours : sequence of int, optional
+        Incoming flavours (PDG); default: all of the flux.
+    roles : sequence of str
+        Volume roles where upscattering happens (default detector and dirt).
+    decay_volume : str, optional
+        Name of the volume decays are forced into (default: the experiment's first volume
+        with role ``"detector"``).
+    forced : bool
+        Force decays into the decay volume (default) or let them happen anywhere.
+    data_dir : path, optional
+        The data directory.
+    pot : float, optional
+        Exposure (default: the experiment's).
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        experiment: Experiment | str = "miniboone_numode",
+        *,
+        final_state: str = "e+e-",
+        seed: int = 1,
+        flavours: Sequence[int] | None = None,
+        roles: Sequence[str] = DEFAULT_ROLES,
+        decay_volume: str | None = None,
+        forced: bool = True,
+        data_dir: str | os.PathLike[str] | None = None,
+        pot: float | None = None,
+    ) -> None:
+        if final_state not in FINAL_STATES:
+            raise NuportalError(
+                f"unknown final state {final_state!r}; allowed: {', '.join(FINAL_STATES)}"
+            )
+        self.model = model
+        self.experiment = get_experiment(experiment) if isinstance(experiment, str) else experiment
+        self.final_state = final_state
+        self.seed = seed
+        self.rng = np.random.default_rng(seed)
+        self.flux: Flux = self.experiment.flux(data_dir)
+        self.pot = self.experiment.pot if pot is None else float(pot)
+        if not self.pot > 0:
+            raise NuportalError(f"POT must be positive, got {pot}")
+        self.forced = forced
+        self.decay_volume = self._decay_volume(decay_volume)
+        self.source = np.asarray(self.experiment.source_position)
+        wanted = tuple(self.flux.flavours) if flavours is None else tuple(flavours)
+        for f in wanted:
+            if f not in self.flux.flavours:
+                raise NuportalError(
+                    f"flavour {f} is not in the flux {self.flux.name}; it has "
+                    f"{', '.join(str(x) for x in self.flux.flavours)}"
+                )
+        self.tables = {n.name: decay_table(model, n.name) for n in model.heavy}
+        self.modes = {n.name: decay_modes(model, n.name, final_state) for n in model.heavy}
+        self._decays: dict[str, LeptonPairDecay] = {}
+        self.cases = self._cases(wanted, roles)
+
+    # ------------------------------------------------------------------ set-up
+    def _decay_volume(self, name: str | None) -> DetectorVolume:
+        if name is not None:
+            return self.experiment.volume(name)
+        detectors = self.experiment.volumes_with_role("detector")
+        if not detectors:
+            raise NuportalError(f"{self.experiment.name} has no volume with role 'detector'")
+        return detectors[0]
+
+    def _cases(self, flavours: tuple[int, ...], roles: Sequence[str]) -> list[_Case]:
+        volumes = [v for v in self.experiment.volumes if v.role in roles]
+        if not volumes:
+            raise NuportalError(f"{self.experiment.name} has no volume with role in {list(roles)}")
+        samplers: dict[tuple[Channel, int], ProductionSampler] = {}
+        cases: list[_Case] = []
+        for vol in volumes:
+            mass_g = vol.material.mass_g(vol.volume_cm3)
+            for label, target, regime, count, parent in volume_targets(vol.material, mass_g):
+                kind = "coherent" if regime == "coherent" else "elastic"
+                pdg = {PROTON.name: PDG_PROTON, NEUTRON.name: PDG_NEUTRON}.get(
+                    target.name, target.pdgid
+                )
+                for flavour in flavours:
+                    for heavy in self.model.heavy:
+                        if not self.modes[heavy.name]:
+                            continue
+                        channel = Channel(flavour, heavy.name, target, kind, bound_in=parent)
+                        ups = Upscattering(self.model, channel)
+                        if ups.vanishes:
+                            continue
+                        for hel in (-1, 1):
+                            key = (channel, hel)
+                            if key not in samplers:
+                                samplers[key] = ProductionSampler(ups, self.flux, hel, self.rng)
+                            if samplers[key].open:
+                                cases.append(
+                                    _Case(
+                                        vol,
+                                        label,
+                                        regime,
+                                        count,
+                                        flavour,
+                                        heavy.name,
+                                        hel,
+                                        samplers[key],
+                                        pdg,
+                                        modes=self.modes[heavy.name],
+                                    )
+                                )
+        return cases
+
+    def allocate(self, n_events: int) -> None:
+        """Estimate every case with a pilot and share ``n_events`` among them."""
+        if n_events < 1:
+            raise NuportalError(f"the number of events must be at least 1, got {n_events}")
+        for case in self.cases:
+            pilot = self._events(case, PILOT_EVENTS, [])
+            case.estimate = pilot.total_weight
+        total = sum(c.estimate for c in self.cases)
+        for case in self.cases:
+            share = n_events * case.estimate / total if total > 0 else 0.0
+            case.events = max(MIN_EVENTS_PER_CASE, round(share)) if case.estimate > 0 else 0
+
+    @property
+    def processes(self) -> list[str]:
+        """Process labels: case × decay mode."""
+        return [f"{c.label}; {m.label}" for c in self.cases for m in c.modes]
+
+    # ------------------------------------------------------------------ generation
+    def batches(self, chunk: int = CHUNK) -> Iterator[Events]:
+        """Yield the events case by case in chunks of at most ``chunk`` (call
+        :meth:`allocate` first)."""
+        labels = self.processes
+        offset = 0
+        for case in self.cases:
+            first = offset
+            offset += len(case.modes)
+            todo = case.events
+            while todo > 0:
+                n = min(todo, chunk)
+                todo -= n
+                events = self._events(case, n, list(range(first, first + len(case.modes))))
+                # a chunk's weight is its share of the case's events
+                events.event["weight"] *= n / case.events
+                events.processes = tuple(labels)
+                events.metadata = self.metadata()
+                yield events
+
+    def generate(self, n_events: int) -> Events:
+        """``n_events`` (approximately: every contributing case gets at least
+        :data:`MIN_EVENTS_PER_CASE`; events missing the decay volume are dropped) weighted
+        events; Σ weights = expected number of events."""
+        self.allocate(n_events)
+        parts = list(self.batches())
+        if not parts:
+            raise NuportalError(
+                f"no event: no channel of {[n.name for n in self.model.heavy]} gives the final "
+                f"state {self.final_state!r} in {self.decay_volume.name}"
+            )
+        return Events.concatenate(parts)
+
+    def metadata(self) -> dict:
+        """The run description written into every output file."""
+        return {
+            "generator": "nuportal",
+            "nuportal_version": __version__,
+            "seed": self.seed,
+            "experiment": self.experiment.name,
+            "pot": self.pot,
+            "flux": self.flux.name,
+            "model_parameters": {
+                k: (v if not isinstance(v, complex) else str(v))
+                for k, v in self.model.parameters.items()
+            },
+            "final_state": self.final_state,
+            "decay_volume": self.decay_volume.name,
+            "forced_decays": self.forced,
+            "weight": WEIGHT_DEFINITION,
+            "units": {"energy": "GeV", "length": "cm", "time": "ns", "weight": "events"},
+            "lifetimes_ctau_cm": {k: t.ctau_cm for k, t in self.tables.items()},
+        }
+
+    def _events(self, case: _Case, n: int, process_ids: list[int]) -> Events:
+        rng = self.rng
+        model = self.model
+        heavy = model.heavy[model.heavy_index(case.heavy) - 3]
+        prod = case.sampler.sample(n, rng)
+        weight = prod.weight * self.pot * case.count
+        vertex = case.volume.shape.sample(n, rng)
+        beam = lorentz.unit(vertex - self.source)
+        k1, k2, p1, p2, _ = lab_momenta(prod.energy, prod.q2, heavy.mass, case.sampler.ups.m_target)
+        phi = rng.uniform(0.0, 2.0 * np.pi, n)
+        k1, k2, p1, p2 = (
+            lorentz.rotate_z_to(lorentz.rotate_about_z(v, phi), beam) for v in (k1, k2, p1, p2)
+        )
+        # decay mode
+        brs = np.array([m.branching for m in case.modes])
+        pick = rng.choice(len(brs), size=n, p=brs / brs.sum())
+        weight = weight * brs.sum()
+        # decay vertex
+        table = self.tables[case.heavy]
+        p_abs = np.linalg.norm(k2[:, 1:], axis=1)
+        direction = k2[:, 1:] / p_abs[:, None]
+        decay_length = p_abs / heavy.mass * table.ctau_cm
+        if self.forced:
+            distance, prob = forced_decay(
+                vertex, direction, decay_length, self.decay_volume.shape, rng
+            )
+            weight = weight * prob
+        else:
+            distance = free_decay(decay_length, rng)
+        t_int = np.linalg.norm(vertex - self.source, axis=1) / C_CM_PER_NS
+        t_dec = t_int + distance * k2[:, 0] / p_abs / C_CM_PER_NS
+        decay_pos = vertex + distance[:, None] * direction
+        keep = weight > 0
+        pieces = []
+        for m_index, mode in enumerate(case.modes):
+            sel = keep & (pick == m_index)
+            if not np.any(sel):
+                continue
+            hel = np.full(int(sel.sum()), case.helicity)
+            momenta, pdgs, conj = sample_decay(model, case.heavy, mode, hel, rng, self._decays)
+            products = [
+                lorentz.boost(lorentz.rotate_z_to(p, direction[sel]), k2[sel]) for p in momenta
+            ]
+            pieces.append(
+                self._assemble(
+                    case,
+                    mode,
+                    sel,
+                    products,
+                    pdgs,
+                    conj,
+                    weight,
+                    prod,
+                    vertex,
+                    t_int,
+                    decay_pos,
+                    t_dec,
+                    (k1, k2, p1, p2),
+                    process_ids[m_index] if process_ids else m_index,
+                )
+            )
+        if not pieces:
+            return _empty()
+        return Events.concatenate(pieces)
+
+    def _assemble(
+        self,
+        case,
+        mode,
+        sel,
+        products,
+        pdgs,
+        conj,
+        weight,
+        prod,
+        vertex,
+        t_int,
+        decay_pos,
+        t_dec,
+        primaries,
+        process_id,
+    ) -> Events:
+        k1, k2, p1, p2 = (v[sel] for v in primaries)
+        n = len(k1)
+        heavy_pdg = self.model.heavy[self.model.heavy_index(case.heavy) - 3].pdgid
+        count = 4 + len(products)
+        daughter_sign = np.where(conj & (mode.daughter < 3), -1, 1)
+        pdg_cols = [
+            np.full(n, case.flavour),
+            np.full(n, case.target_pdg),
+            np.full(n, case.target_pdg),
+            np.full(n, heavy_pdg),
+        ]
+        pdg_cols += [np.full(n, p) * (daughter_sign if i == 0 else 1) for i, p in enumerate(pdgs)]
+        status = [STATUS_BEAM, STATUS_TARGET, STATUS_FINAL, STATUS_DECAYED]
+        mother = [-1, -1, 0, 0]
+        for i in range(len(pdgs)):
+            is_mediator = mode.mediator_pdg != 0 and i == 1
+            status.append(STATUS_DECAYED if is_mediator else STATUS_FINAL)
+            mother.append(4 + 1 if (mode.mediator_pdg != 0 and i >= 2) else 3)
+        momenta = [k1, p1, p2, k2, *products]
+        prim = (vertex[sel], t_int[sel])
+        sec = (decay_pos[sel], t_dec[sel])
+        places = [prim] * 4 + [sec] * len(products)
+        stack = lambda cols: np.stack(cols, axis=1).ravel()  # noqa: E731  (event-major)
+        particles = {
+            "pdg": stack(pdg_cols),
+            "status": np.tile(status, n),
+            "mother": np.tile(mother, n),
+            "e": stack([m[:, 0] for m in momenta]),
+            "px": stack([m[:, 1] for m in momenta]),
+            "py": stack([m[:, 2] for m in momenta]),
+            "pz": stack([m[:, 3] for m in momenta]),
+            "x": stack([pl[0][:, 0] for pl in places]),
+            "y": stack([pl[0][:, 1] for pl in places]),
+            "z": stack([pl[0][:, 2] for pl in places]),
+            "t": stack([pl[1] for pl in places]),
+        }
+        event = {
+            "weight": weight[sel],
+            "process": np.full(n, process_id),
+            "helicity": np.full(n, case.helicity),
+            "enu": prod.energy[sel],
+            "q2": prod.q2[sel],
+            "vertex_x": vertex[sel][:, 0],
+            "vertex_y": vertex[sel][:, 1],
+            "vertex_z": vertex[sel][:, 2],
+            "vertex_t": t_int[sel],
+            "decay_x": decay_pos[sel][:, 0],
+            "decay_y": decay_pos[sel][:, 1],
+            "decay_z": decay_pos[sel][:, 2],
+            "decay_t": t_dec[sel],
+        }
+        offsets = np.arange(n + 1, dtype=np.int64) * count
+        return Events(event, particles, offsets)
+
+
+def _empty() -> Events:
+    from nuportal.generator.events import EVENT_COLUMNS, PARTICLE_COLUMNS
+
+    return Events(
+        {k: np.zeros(0) for k in EVENT_COLUMNS},
+        {k: np.zeros(0) for k in PARTICLE_COLUMNS},
+        np.zeros(1, np.int64),
+    )
