@@ -84,18 +84,14 @@ def synthetic_events(n: int, seed: int = 12345) -> Events:
     sin = np.sqrt(1 - cos**2)
     direction = np.stack([sin * np.cos(phi), sin * np.sin(phi), cos], axis=-1)
     n4_cm = np.concatenate([pcm[:, None] * direction, np.sqrt(pcm**2 + M4**2)[:, None]], axis=-1)
-    recoil_cm = np.concatenate(
-        [-pcm[:, None] * direction, np.sqrt(pcm**2 + big_m**2)[:, None]], axis=-1
-    )
     beta_cm = np.stack([zeros, zeros, enu / (enu + big_m)], axis=-1)
     p_n4 = _boost(n4_cm, beta_cm)
     p_recoil = p_nu + p_target - p_n4  # exact conservation at the primary vertex
     # N4 -> nu (e+ e-) -> nu e+ e-
     mee = rng.uniform(2 * me + 1e-4, M4 - 1e-3, n)
     nu_rest, ee_rest = _two_body(rng, np.full(n, M4), zeros, mee)
-    ep_ee, em_ee = _two_body(rng, mee, np.full(n, me), np.full(n, me))
+    ep_ee, _ = _two_body(rng, mee, np.full(n, me), np.full(n, me))
     ep_rest = _boost(ep_ee, ee_rest[:, :3] / ee_rest[:, 3:])
-    em_rest = _boost(em_ee, ee_rest[:, :3] / ee_rest[:, 3:])
     beta_n4 = p_n4[:, :3] / p_n4[:, 3:]
     p_nu_out = _boost(nu_rest, beta_n4)
     p_ep = _boost(ep_rest, beta_n4)

@@ -13,8 +13,8 @@ column        type                       unit       meaning
 ============  =========================  =========  ============================================
 weight        float64                    events     expected number of events for the run's
                                                     exposure (definition below)
-process       dictionary<int32, string>  --         process label, e.g.
-                                                    ``"numu C12 coherent -> N4(-) ; N4 -> nu_mu e- e+"``
+process       dictionary<int32, string>  --         process label, e.g. ``"numu C12
+                                                    coherent -> N4(-) ; N4 -> nu_mu e- e+"``
 helicity      int8                       --         helicity of the heavy lepton (+1 / -1)
 enu           float64                    GeV        incoming neutrino energy
 q2            float64                    GeV²       Q² = -(P_target - P_recoil)²
