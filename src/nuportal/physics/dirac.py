@@ -98,8 +98,10 @@ def spinor_v(p: np.ndarray, lam: int) -> np.ndarray:
 
 
 def bar(spinor: np.ndarray) -> np.ndarray:
-    """Dirac adjoint ψ̄ = ψ† γ⁰ of spinors (..., 4), returned as row vectors (..., 4)."""
-    return np.conj(spinor) @ GAMMA[0]
+    """Dirac adjoint ψ̄ = ψ† γ⁰ of spinors (..., 4), returned as row vectors (..., 4).
+
+    In the chiral basis γ⁰ swaps the two Weyl halves."""
+    return np.conj(np.concatenate([spinor[..., 2:], spinor[..., :2]], axis=-1))
 
 
 def bar_matrix(gamma: np.ndarray) -> np.ndarray:
@@ -107,27 +109,43 @@ def bar_matrix(gamma: np.ndarray) -> np.ndarray:
     return GAMMA[0] @ np.conj(np.swapaxes(gamma, -1, -2)) @ GAMMA[0]
 
 
+def sandwich(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """ψ̄_left γ^μ ψ_right for row spinors ``left`` and column spinors ``right`` (n, 4),
+    the upper-index vector (n, 4), written out in the chiral basis (γ^0 = [[0, 1], [1, 0]],
+    γ^i = [[0, σ^i], [−σ^i, 0]]) instead of a dense 4 × 4 × 4 contraction."""
+    l1, l2, l3, l4 = left[:, 0], left[:, 1], left[:, 2], left[:, 3]
+    r1, r2, r3, r4 = right[:, 0], right[:, 1], right[:, 2], right[:, 3]
+    # upper block (l1, l2) with lower spinor (r3, r4), lower block (l3, l4) with (r1, r2)
+    out = np.empty((len(left), 4), dtype=complex)
+    out[:, 0] = l1 * r3 + l2 * r4 + l3 * r1 + l4 * r2
+    out[:, 1] = (l1 * r4 + l2 * r3) - (l3 * r2 + l4 * r1)
+    out[:, 2] = 1j * (l2 * r3 - l1 * r4) - 1j * (l4 * r1 - l3 * r2)
+    out[:, 3] = (l1 * r3 - l2 * r4) - (l3 * r1 - l4 * r2)
+    return out
+
+
 def vector_current(left: np.ndarray, right: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
     """ψ̄_left γ^μ (c_L P_L + c_R P_R) ψ_right for row spinors ``left`` and column spinors
     ``right`` (n, 4); returns the upper-index current (n, 4)."""
-    w = right @ (c_l * P_LEFT + c_r * P_RIGHT).T
-    return np.einsum("na,mab,nb->nm", left, GAMMA, w, optimize=True)
+    return sandwich(left, _chiral(right, c_l, c_r))
+
+
+def _chiral(spinor: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
+    """(c_L P_L + c_R P_R) ψ: P_L = diag(1, 1, 0, 0) and P_R = diag(0, 0, 1, 1) here."""
+    return spinor * np.array([c_l, c_l, c_r, c_r], dtype=complex)
 
 
 def scalar_current(left: np.ndarray, right: np.ndarray, c_l: complex, c_r: complex) -> np.ndarray:
     """ψ̄_left (c_L P_L + c_R P_R) ψ_right, shape (n,)."""
-    w = right @ (c_l * P_LEFT + c_r * P_RIGHT).T
-    return np.sum(left * w, axis=-1)
+    return np.sum(left * _chiral(right, c_l, c_r), axis=-1)
 
 
 def dipole_current(
     left: np.ndarray, right: np.ndarray, q: np.ndarray, c_l: complex, c_r: complex
 ) -> np.ndarray:
     """ψ̄ σ^{μν} q_μ (c_L P_L + c_R P_R) ψ with σ^{μν} q_μ = (i/2)(q̸ γ^ν − γ^ν q̸), (n, 4)."""
-    w = right @ (c_l * P_LEFT + c_r * P_RIGHT).T
+    w = _chiral(right, c_l, c_r)
     q_slash = slash(q)
     left_q = np.einsum("na,nab->nb", left, q_slash)
     q_w = np.einsum("nab,nb->na", q_slash, w)
-    first = np.einsum("na,mab,nb->nm", left_q, GAMMA, w, optimize=True)
-    second = np.einsum("na,mab,nb->nm", left, GAMMA, q_w, optimize=True)
-    return 0.5j * (first - second)
+    return 0.5j * (sandwich(left_q, w) - sandwich(left, q_w))

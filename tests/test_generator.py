@@ -1,0 +1,173 @@
+"""Event generator: normalisation against independent calculations, sampled shapes against
+the analytic distributions (χ² with fixed seeds), conservation laws, geometry, determinism."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from nuportal.experiments.catalogue import get_experiment
+from nuportal.experiments.geometry import Sphere
+from nuportal.generator.events import STATUS_BEAM, STATUS_FINAL, STATUS_TARGET
+from nuportal.generator.placement import forced_decay
+from nuportal.generator.production import ProductionSampler
+from nuportal.generator.run import EventGenerator
+from nuportal.models import benchmark_model, build_model
+from nuportal.physics.decays.channels import decay_table
+from nuportal.physics.nuclei import nucleus
+from nuportal.physics.upscattering import Channel, Upscattering
+from nuportal.rates import flux_folded_cross_section, upscattering_rates
+from nuportal.units import C_CM_PER_NS
+
+
+@pytest.fixture(scope="module")
+def benchmark_events(data_dir):
+    gen = EventGenerator(benchmark_model(), "miniboone_numode", seed=11, data_dir=data_dir)
+    return gen, gen.generate(6000)
+
+
+def test_total_weight_equals_rate_times_branching_ratios(benchmark_events, data_dir):
+    """Light-Z' benchmark: N4 and Z' decay promptly (cτ ~ 1e-8 and 1e-2 cm), so events made
+    in the oil decay there (P = 1 up to a 1e-6 boundary layer) and events made in the dirt
+    never reach it (P underflows). Σ w must equal the oil upscattering rate of
+    :func:`nuportal.rates.upscattering_rates` (Gauss quadrature, an independent integration)
+    × BR(N4 → ν Z') × BR(Z' → e⁺e⁻), within the Monte Carlo error."""
+    gen, events = benchmark_events
+    model = gen.model
+    rate = upscattering_rates(model, "miniboone_numode", roles=("detector",), data_dir=data_dir)
+    branching = decay_table(model, "N4").branching_ratio("nu_mu Zprime")
+    branching *= decay_table(model, "Zprime").branching_ratio("e- e+")
+    expected = rate.total * branching
+    w = events.event["weight"]
+    error = np.sqrt(np.sum(w**2))
+    assert abs(events.total_weight - expected) < 4 * error
+    assert error < 0.02 * expected
+
+
+def test_energy_momentum_and_invariant_masses(benchmark_events):
+    _, events = benchmark_events
+    p = events.particles
+    p4 = np.stack([p["e"], p["px"], p["py"], p["pz"]], axis=1).reshape(len(events), -1, 4)
+    status = p["status"].reshape(len(events), -1)
+    assert np.all(status[:, 0] == STATUS_BEAM)
+    assert np.all(status[:, 1] == STATUS_TARGET)
+    initial = p4[:, 0] + p4[:, 1]
+    final = np.where((status == STATUS_FINAL)[..., None], p4, 0.0).sum(axis=1)
+    scale = initial[:, :1]
+    np.testing.assert_allclose((final - initial) / scale, 0.0, atol=1e-9)
+    # N4 → ν Z'(→ e e): the Z' is (ℓ⁻ + ℓ⁺), the N4 its daughters' sum
+    assert np.max(np.abs(p4[:, 3] - p4[:, 4] - p4[:, 5]) / scale) < 1e-9
+    m_n = np.sqrt(p4[:, 3, 0] ** 2 - np.sum(p4[:, 3, 1:] ** 2, axis=1))
+    np.testing.assert_allclose(m_n, 0.42, rtol=1e-7)
+    m_e = np.sqrt(np.clip(p4[:, 6, 0] ** 2 - np.sum(p4[:, 6, 1:] ** 2, axis=1), 0, None))
+    np.testing.assert_allclose(m_e, 0.000511, rtol=2e-3)
+
+
+def test_vertices_times_and_volumes(benchmark_events):
+    gen, events = benchmark_events
+    ev = events.event
+    vertex = np.stack([ev["vertex_x"], ev["vertex_y"], ev["vertex_z"]], axis=1)
+    decay = np.stack([ev["decay_x"], ev["decay_y"], ev["decay_z"]], axis=1)
+    assert np.all(gen.decay_volume.shape.contains(decay))
+    source = np.asarray(gen.experiment.source_position)
+    np.testing.assert_allclose(
+        ev["vertex_t"], np.linalg.norm(vertex - source, axis=1) / C_CM_PER_NS, rtol=1e-12
+    )
+    p = events.particles
+    n_e, n_p = p["e"][3::8], np.sqrt(p["px"][3::8] ** 2 + p["py"][3::8] ** 2 + p["pz"][3::8] ** 2)
+    flight = np.linalg.norm(decay - vertex, axis=1)
+    np.testing.assert_allclose(
+        flight, (ev["decay_t"] - ev["vertex_t"]) * C_CM_PER_NS * n_p / n_e, rtol=1e-6, atol=1e-9
+    )
+    assert np.all(ev["weight"] > 0)
+    assert np.all(np.isfinite(ev["weight"]))
+
+
+def test_same_seed_same_events_and_other_seed_compatible(data_dir, benchmark_events):
+    _, reference = benchmark_events
+    again = EventGenerator(benchmark_model(), "miniboone_numode", seed=11, data_dir=data_dir)
+    repeat = again.generate(6000)
+    for name, column in reference.event.items():
+        np.testing.assert_array_equal(repeat.event[name], column)
+    other = EventGenerator(benchmark_model(), "miniboone_numode", seed=12, data_dir=data_dir)
+    events = other.generate(6000)
+    err = np.hypot(
+        np.sqrt(np.sum(events.event["weight"] ** 2)),
+        np.sqrt(np.sum(reference.event["weight"] ** 2)),
+    )
+    assert abs(events.total_weight - reference.total_weight) < 4 * err
+
+
+def _energy_threshold(ups: Upscattering, q2: np.ndarray) -> np.ndarray:
+    """Lowest E_ν at which Q² is allowed (Q²_min falls and Q²_max rises with E): bisection."""
+    lo = np.full_like(q2, ups.threshold)
+    hi = np.full_like(q2, 1e3)
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        q_lo, q_hi = ups.q2_limits(mid)
+        inside = (q_lo <= q2) & (q2 <= q_hi)
+        hi = np.where(inside, mid, hi)
+        lo = np.where(inside, lo, mid)
+    return hi
+
+
+def test_q2_distribution_follows_the_cross_section(data_dir):
+    """Weighted Q² histogram of the production sampler against ∫ φ dσ/dQ² dE, computed in
+    the other order (for each Q², E from its kinematic threshold; Gauss–Legendre in ln Q²
+    and in each flux bin): χ² with the per-bin Monte Carlo errors (fixed seeds)."""
+    model = benchmark_model()
+    flux = get_experiment("miniboone_numode").flux(data_dir)
+    ups = Upscattering(model, Channel(14, "N4", nucleus("C12"), "coherent"))
+    sampler = ProductionSampler(ups, flux, -1, np.random.default_rng(3))
+    sample = sampler.sample(100_000, np.random.default_rng(4))
+    edges = np.geomspace(3e-4, 0.1, 11)
+    hist, _ = np.histogram(sample.q2, edges, weights=sample.weight)
+    err2, _ = np.histogram(sample.q2, edges, weights=sample.weight**2)
+    x, w = np.polynomial.legendre.leggauss(8)
+    e_edges, density = flux.edges(14), flux.bin_densities(14)
+    reference = np.zeros(len(edges) - 1)
+    for b in range(len(edges) - 1):
+        log_a, log_c = np.log(edges[b]), np.log(edges[b + 1])
+        q2 = np.exp(log_a + 0.5 * (log_c - log_a) * (x + 1))
+        e_min = _energy_threshold(ups, q2)
+        for q, wq, e0 in zip(q2, w * 0.5 * (log_c - log_a) * q2, e_min, strict=True):
+            lo = np.maximum(e_edges[:-1], e0)
+            keep = e_edges[1:] > lo
+            half = 0.5 * (e_edges[1:][keep] - lo[keep])
+            energies = (lo[keep] + half)[:, None] + half[:, None] * x[None, :]
+            values = ups.dsigma_dq2(energies, np.full_like(energies, q), -1)
+            reference[b] += wq * np.sum(density[keep][:, None] * half[:, None] * w * values)
+    chi2 = np.sum((hist - reference) ** 2 / err2)
+    assert stats.chi2.sf(chi2, len(hist)) > 1e-3
+    # and the integral is the quadrature of nuportal.rates
+    total = flux_folded_cross_section(ups, flux, 14, -1)
+    assert abs(sample.weight.sum() - total) < 4 * np.sqrt(np.sum(sample.weight**2))
+
+
+def test_forced_decay_probability_and_distances():
+    """From the centre of a sphere of radius R: P = 1 − e^{−R/λ}; the forced distances
+    follow the truncated exponential (mean λ − R/(e^{R/λ} − 1))."""
+    rng = np.random.default_rng(5)
+    sphere = Sphere(100.0)
+    n = 100_000
+    origin = np.zeros((n, 3))
+    direction = rng.normal(size=(n, 3))
+    for lam in (10.0, 100.0, 1e6):
+        dist, prob = forced_decay(origin, direction, np.full(n, lam), sphere, rng)
+        np.testing.assert_allclose(prob, -np.expm1(-100.0 / lam), rtol=1e-12)
+        mean = lam - 100.0 / np.expm1(100.0 / lam)
+        assert abs(dist.mean() - mean) < 4 * dist.std() / np.sqrt(n)
+        assert np.all((dist >= 0) & (dist <= 100.0))
+    # a ray that misses: P = 0
+    _, prob = forced_decay(
+        np.array([[0.0, 500.0, 0.0]]), np.array([[0.0, 0.0, 1.0]]), np.array([10.0]), sphere, rng
+    )
+    assert prob[0] == 0.0
+
+
+def test_unknown_final_state_is_an_error():
+    from nuportal.errors import NuportalError
+
+    with pytest.raises(NuportalError, match="final state"):
+        EventGenerator(build_model({"m4": 0.3, "Umu4": 1e-3}), final_state="tau+tau-")
