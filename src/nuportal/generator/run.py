@@ -77,6 +77,7 @@ class _Case:
     sampler: ProductionSampler
     target_pdg: int
     estimate: float = 0.0
+    produced: float = 0.0
     events: int = 0
     modes: list[DecayMode] = field(default_factory=list)
 
@@ -158,6 +159,7 @@ class EventGenerator:
         self.tables = {n.name: decay_table(model, n.name) for n in model.heavy}
         self.modes = {n.name: decay_modes(model, n.name, final_state) for n in model.heavy}
         self._decays: dict[str, LeptonPairDecay] = {}
+        self._produced = 0.0
         self.cases = self._cases(wanted, roles)
 
     # ------------------------------------------------------------------ set-up
@@ -218,10 +220,18 @@ class EventGenerator:
         for case in self.cases:
             pilot = self._events(case, PILOT_EVENTS, [])
             case.estimate = pilot.total_weight
+            case.produced = self._produced
         total = sum(c.estimate for c in self.cases)
         for case in self.cases:
             share = n_events * case.estimate / total if total > 0 else 0.0
             case.events = max(MIN_EVENTS_PER_CASE, round(share)) if case.estimate > 0 else 0
+
+    @property
+    def decay_fraction(self) -> float:
+        """Estimated fraction of the produced N (in the simulated decay modes) that decay in
+        the decay volume (1 for unforced decays), from the pilot samples."""
+        produced = sum(c.produced for c in self.cases)
+        return sum(c.estimate for c in self.cases) / produced if produced > 0 else 0.0
 
     @property
     def processes(self) -> list[str]:
@@ -299,6 +309,7 @@ class EventGenerator:
         brs = np.array([m.branching for m in case.modes])
         pick = rng.choice(len(brs), size=n, p=brs / brs.sum())
         weight = weight * brs.sum()
+        self._produced = float(weight.sum())  # expected events before the decay position
         # decay vertex
         table = self.tables[case.heavy]
         p_abs = np.linalg.norm(k2[:, 1:], axis=1)
