@@ -279,3 +279,45 @@ class EventWriter:
             self.close()
         else:
             self.abort()
+
+
+def parent_ranges(batch: Events) -> np.ndarray:
+    """HEPEVT-style parent ranges (row, 2), 0-based within each event.
+
+    Products of the primary interaction (mother = the beam) get the range beam..target, so
+    that both enter the primary vertex; others get (mother, mother); beam and target -1.
+    """
+    n = len(batch)
+    status = batch.particles["status"]
+    mother = batch.particles["mother"]
+    event_of_row = np.repeat(np.arange(n), batch.multiplicity)
+    local = np.arange(len(status)) - batch.offsets[event_of_row]
+    beam_rows = np.flatnonzero(status == STATUS_BEAM)
+    target_rows = np.flatnonzero(status == STATUS_TARGET)
+    if (
+        len(beam_rows) != n
+        or len(target_rows) != n
+        or (
+            n
+            and (
+                np.any(np.diff(event_of_row[beam_rows]) != 1)
+                or np.any(np.diff(event_of_row[target_rows]) != 1)
+            )
+        )
+    ):
+        raise NuportalError(
+            "NuHepMC needs exactly one beam (status 4) and one target particle per event"
+        )
+    beam, target = local[beam_rows], local[target_rows]
+    if np.any(np.abs(beam - target) != 1):
+        raise NuportalError("the beam and target particles must be adjacent rows of each event")
+    parents = np.stack([mother, mother], axis=1).astype(np.int32)
+    has_mother = mother >= 0
+    mother_global = np.where(has_mother, batch.offsets[event_of_row] + mother, 0)
+    primary = has_mother & (status[mother_global] == STATUS_BEAM)
+    ev = event_of_row[primary]
+    parents[primary, 0] = np.minimum(beam, target)[ev]
+    parents[primary, 1] = np.maximum(beam, target)[ev]
+    if np.any(has_mother & ~primary & (status[mother_global] != STATUS_DECAYED)):
+        raise NuportalError("a particle's mother must be the beam or a decayed particle")
+    return parents

@@ -55,13 +55,14 @@ import numpy as np
 
 import nuportal
 from nuportal.errors import NuportalError
-from nuportal.generator.events import STATUS_BEAM, STATUS_DECAYED, STATUS_TARGET, Events
+from nuportal.generator.events import STATUS_BEAM, STATUS_TARGET, Events
 from nuportal.io._common import (
     NEW_PARTICLES,
     NUHEPMC_STATUS_TARGET,
     STATUS_CODES,
     EventWriter,
     file_description,
+    parent_ranges,
     to_json,
 )
 
@@ -123,7 +124,7 @@ def _run_info(pyhepmc: Any, metadata: dict[str, Any], labels: list[str]) -> Any:
     attrs["NuHepMC.Units.CrossSection.TargetScale"] = "PerAtom"
     ids = [PROCESS_ID_OFFSET + i for i in range(len(labels))]
     attrs["NuHepMC.ProcessIDs"] = ids
-    for pid, label in zip(ids, labels):
+    for pid, label in zip(ids, labels, strict=True):
         attrs[f"NuHepMC.ProcessInfo[{pid}].Name"] = label
         attrs[f"NuHepMC.ProcessInfo[{pid}].Description"] = (
             f"nuportal process '{label}': neutrino upscattering to a heavy neutral lepton "
@@ -157,48 +158,6 @@ def _run_info(pyhepmc: Any, metadata: dict[str, Any], labels: list[str]) -> Any:
 
 def _file_code(code: int) -> int:
     return NUHEPMC_STATUS_TARGET if code == STATUS_TARGET else code
-
-
-def _parents(batch: Events) -> np.ndarray:
-    """HEPEVT-style parent ranges (row, 2), 0-based within each event.
-
-    Products of the primary interaction (mother = the beam) get the range beam..target, so
-    that both enter the primary vertex; others get (mother, mother); beam and target -1.
-    """
-    n = len(batch)
-    status = batch.particles["status"]
-    mother = batch.particles["mother"]
-    event_of_row = np.repeat(np.arange(n), batch.multiplicity)
-    local = np.arange(len(status)) - batch.offsets[event_of_row]
-    beam_rows = np.flatnonzero(status == STATUS_BEAM)
-    target_rows = np.flatnonzero(status == STATUS_TARGET)
-    if (
-        len(beam_rows) != n
-        or len(target_rows) != n
-        or (
-            n
-            and (
-                np.any(np.diff(event_of_row[beam_rows]) != 1)
-                or np.any(np.diff(event_of_row[target_rows]) != 1)
-            )
-        )
-    ):
-        raise NuportalError(
-            "NuHepMC needs exactly one beam (status 4) and one target particle per event"
-        )
-    beam, target = local[beam_rows], local[target_rows]
-    if np.any(np.abs(beam - target) != 1):
-        raise NuportalError("the beam and target particles must be adjacent rows of each event")
-    parents = np.stack([mother, mother], axis=1).astype(np.int32)
-    has_mother = mother >= 0
-    mother_global = np.where(has_mother, batch.offsets[event_of_row] + mother, 0)
-    primary = has_mother & (status[mother_global] == STATUS_BEAM)
-    ev = event_of_row[primary]
-    parents[primary, 0] = np.minimum(beam, target)[ev]
-    parents[primary, 1] = np.maximum(beam, target)[ev]
-    if np.any(has_mother & ~primary & (status[mother_global] != STATUS_DECAYED)):
-        raise NuportalError("a particle's mother must be the beam or a decayed particle")
-    return parents
 
 
 class HepMC3EventWriter(EventWriter):
@@ -255,7 +214,7 @@ class HepMC3EventWriter(EventWriter):
             return
         remap = np.array([PROCESS_ID_OFFSET + index[p] for p in batch.processes], np.int64)
         proc = remap[batch.event["process"]].tolist()
-        parents = _parents(batch)
+        parents = parent_ranges(batch)
         part = batch.particles
         px, py, pz, en = part["px"], part["py"], part["pz"], part["e"]
         mass = np.sqrt(np.maximum(en**2 - px**2 - py**2 - pz**2, 0.0))
@@ -271,6 +230,7 @@ class HepMC3EventWriter(EventWriter):
                 ev["vertex_y"].tolist(),
                 ev["vertex_z"].tolist(),
                 (ev["vertex_t"] * 1e-9).tolist(),
+                strict=True,
             )
         ]
         decay_pos = [
@@ -280,6 +240,7 @@ class HepMC3EventWriter(EventWriter):
                 ev["decay_y"].tolist(),
                 ev["decay_z"].tolist(),
                 ev["decay_t"].tolist(),
+                strict=True,
             )
         ]
         enu = [repr(v) for v in ev["enu"].tolist()]
