@@ -1,1 +1,60 @@
-"""Event files: Parquet (primary), NuHepMC 1.0 / HepMC3 ASCII and HEPEVT text."""
+"""Event files: Parquet (primary), NuHepMC 1.0 / HepMC3 ASCII and HEPEVT text.
+
+Every writer refuses NaN or negative weights, never replaces an existing file unless
+``overwrite=True``, and writes into a temporary file that is renamed only when complete.
+The streaming writers (:class:`ParquetEventWriter`, :class:`HepMC3EventWriter`,
+:class:`HepevtEventWriter`) take one batch at a time; :func:`write_events` writes one batch
+in a format chosen by name.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from nuportal.errors import NuportalError, unknown_name_message
+from nuportal.generator.events import Events
+from nuportal.io.hepevt import HepevtEventWriter, read_hepevt, write_hepevt
+from nuportal.io.hepmc import HepMC3EventWriter, read_hepmc, write_hepmc
+from nuportal.io.parquet import ParquetEventWriter, read_metadata, read_parquet, write_parquet
+
+__all__ = [
+    "FORMATS",
+    "HepMC3EventWriter",
+    "HepevtEventWriter",
+    "ParquetEventWriter",
+    "read_hepevt",
+    "read_hepmc",
+    "read_metadata",
+    "read_parquet",
+    "write_events",
+    "write_hepevt",
+    "write_hepmc",
+    "write_parquet",
+]
+
+#: format name -> writer of one batch
+FORMATS = {"parquet": write_parquet, "hepmc3": write_hepmc, "hepevt": write_hepevt}
+
+
+def write_events(
+    events: Events, path: str | os.PathLike[str], format: str = "parquet", **options: Any
+) -> None:
+    """Write ``events`` to ``path`` in ``format`` (``parquet``, ``hepmc3`` or ``hepevt``).
+
+    ``options`` go to the format's writer (``overwrite`` for all, ``unweighted=True`` for
+    HEPEVT, ``row_group_size``/``compression`` for Parquet).
+
+    Raises
+    ------
+    NuportalError
+        Unknown format, or whatever the format's writer refuses.
+    """
+    try:
+        writer = FORMATS[format]
+    except KeyError:
+        raise NuportalError(unknown_name_message("event format", str(format), FORMATS)) from None
+    try:
+        writer(events, path, **options)
+    except TypeError as exc:
+        raise NuportalError(f"invalid option for the {format} writer: {exc}") from None

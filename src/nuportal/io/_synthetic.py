@@ -51,7 +51,9 @@ def _boost(p: np.ndarray, beta: np.ndarray) -> np.ndarray:
     return np.concatenate([space, energy], axis=-1)
 
 
-def _two_body(rng: np.random.Generator, mass: np.ndarray, m1: np.ndarray, m2: np.ndarray):
+def _two_body(
+    rng: np.random.Generator, mass: np.ndarray, m1: np.ndarray, m2: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Isotropic two-body decay at rest: the two four-momenta (n, 4)."""
     n = len(mass)
     pstar = np.sqrt(np.maximum((mass**2 - (m1 + m2) ** 2) * (mass**2 - (m1 - m2) ** 2), 0.0)) / (

@@ -319,7 +319,7 @@ def read_hepevt(path: str | os.PathLike[str], *, weight: float = 1.0) -> Events:
     status = table[:, 0].astype(np.int32)
     status[status == NUHEPMC_STATUS_TARGET] = STATUS_TARGET
     mother = table[:, 2].astype(np.int32) - 1
-    particles = {
+    particles: dict[str, np.ndarray] = {
         "pdg": table[:, 1].astype(np.int64),
         "status": status,
         "mother": mother,
