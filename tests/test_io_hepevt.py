@@ -63,14 +63,16 @@ def test_weighted_events_are_refused(tmp_path):
         write_hepevt(unweighted(10), tmp_path / "a.hepevt")
     with pytest.raises(NuportalError, match="weights differ"):
         write_hepevt(events, tmp_path / "b.hepevt", unweighted=True)
-    with (
-        pytest.raises(NuportalError, match="weights differ"),
-        HepevtEventWriter(tmp_path / "c.hepevt", unweighted=True) as out,
-    ):
-        out.write(unweighted(4))
+
+    def two_batches() -> None:
         heavier = unweighted(4)
         heavier.event["weight"][:] = 0.5
-        out.write(heavier)
+        with HepevtEventWriter(tmp_path / "c.hepevt", unweighted=True) as out:
+            out.write(unweighted(4))
+            out.write(heavier)
+
+    with pytest.raises(NuportalError, match="weights differ"):
+        two_batches()
     assert list(tmp_path.iterdir()) == []
 
 

@@ -50,7 +50,8 @@ def test_nuhepmc_run_info(hepmc_file, events):
         0,
         0,
     ]
-    assert info.tools[0].name == "nuportal" and info.tools[0].version
+    assert info.tools[0].name == "nuportal"
+    assert info.tools[0].version
     assert list(info.weight_names) == ["CV"]
     conventions = text(attrs["NuHepMC.Conventions"]).split()
     assert {"G.C.1", "G.C.2"} <= set(conventions)
@@ -65,7 +66,8 @@ def test_nuhepmc_run_info(hepmc_file, events):
     assert statuses == {1, 2, 4, 20}
     assert {int(v) for v in text(attrs["NuHepMC.VertexStatusIDs"]).split()} == {1, 22}
     extra = {int(v) for v in text(attrs["NuHepMC.AdditionalParticleNumbers"]).split()}
-    assert constants.PDG_N4 in extra and constants.PDG_ZPRIME in extra
+    assert constants.PDG_N4 in extra
+    assert constants.PDG_ZPRIME in extra
     assert text(attrs[f"NuHepMC.AdditionalParticleNumber[{constants.PDG_N4}].Name"]) == "N4"
     assert float(text(attrs["NuHepMC.Exposure.POT"])) == events.metadata["pot"]
 
@@ -74,7 +76,8 @@ def test_event_structure(hepmc_file, events):
     with pyhepmc.open(hepmc_file) as stream:
         event = stream.read()
     assert event.event_number == 0
-    assert event.length_unit == pyhepmc.Units.CM and event.momentum_unit == pyhepmc.Units.GEV
+    assert event.length_unit == pyhepmc.Units.CM
+    assert event.momentum_unit == pyhepmc.Units.GEV
     assert event.weight("CV") == events.event["weight"][0]
     assert int(text(event.attributes["signal_process_id"])) == 700 + events.event["process"][0]
     lab_pos = [float(v) for v in text(event.attributes["lab_pos"]).split()]
@@ -85,7 +88,8 @@ def test_event_structure(hepmc_file, events):
     assert [p.status for p in event.particles] == [4, 20, 1, 2, 1, 1, 1]
     primary = [v for v in event.vertices if v.status == 1]
     decays = [v for v in event.vertices if v.status == 22]
-    assert len(primary) == 1 and len(decays) == 1
+    assert len(primary) == 1
+    assert len(decays) == 1
     assert sorted(p.status for p in primary[0].particles_in) == [4, 20]
     assert [p.pid for p in decays[0].particles_in] == [constants.PDG_N4]
     assert len(decays[0].particles_out) == 3
@@ -106,7 +110,7 @@ def test_compressed_output(events, tmp_path):
 
 def test_missing_cross_section_is_an_error(events, tmp_path):
     bare = Events(events.event, events.particles, events.offsets, events.processes, {"pot": 1.0})
-    with pytest.raises(NuportalError, match="G.R.5.*flux_averaged_total_cross_section"):
+    with pytest.raises(NuportalError, match=r"G\.R\.5.*flux_averaged_total_cross_section"):
         write_hepmc(bare, tmp_path / "x.hepmc3")
     assert list(tmp_path.iterdir()) == []
 
@@ -116,19 +120,26 @@ def test_overwrite_and_atomic(events, tmp_path):
     path.write_text("old")
     with pytest.raises(NuportalError, match="overwrite=True"):
         write_hepmc(events, path)
-    with pytest.raises(KeyboardInterrupt), HepMC3EventWriter(path, overwrite=True) as out:
-        out.write(events)
-        raise KeyboardInterrupt
+
+    def interrupted() -> None:
+        with HepMC3EventWriter(path, overwrite=True) as out:
+            out.write(events)
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        interrupted()
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["run.hepmc3"]
 
 
 def test_unknown_label_in_later_batch(events, tmp_path):
     other = Events(events.event, events.particles, events.offsets, ("a", "b"), events.metadata)
-    with (
-        pytest.raises(NuportalError, match="processes="),
-        HepMC3EventWriter(tmp_path / "x.hepmc3") as out,
-    ):
-        out.write(events)
-        out.write(other)
+
+    def two_batches() -> None:
+        with HepMC3EventWriter(tmp_path / "x.hepmc3") as out:
+            out.write(events)
+            out.write(other)
+
+    with pytest.raises(NuportalError, match="processes="):
+        two_batches()
     assert list(tmp_path.iterdir()) == []

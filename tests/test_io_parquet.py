@@ -55,7 +55,8 @@ def test_schema_and_metadata(events, tmp_path):
     assert meta["processes"] == list(events.processes)
     assert meta["n_events"] == len(events)
     assert meta["sum_weights"] == pytest.approx(events.total_weight, rel=1e-12)
-    assert meta["units"]["px"] == "GeV" and meta["units"]["t"] == "ns"
+    assert meta["units"]["px"] == "GeV"
+    assert meta["units"]["t"] == "ns"
     assert meta["new_particles"][str(constants.PDG_N4)]["name"] == "N4"
     assert meta["metadata"]["pot"] == events.metadata["pot"]
     schema = pq.read_schema(path)
@@ -94,9 +95,13 @@ def test_interrupted_write_leaves_no_file(events, tmp_path):
     class Boom(RuntimeError):
         pass
 
-    with pytest.raises(Boom), ParquetEventWriter(path, row_group_size=100) as out:
-        out.write(events)
-        raise Boom
+    def interrupted() -> None:
+        with ParquetEventWriter(path, row_group_size=100) as out:
+            out.write(events)
+            raise Boom
+
+    with pytest.raises(Boom):
+        interrupted()
     assert list(tmp_path.iterdir()) == []
 
 
@@ -110,7 +115,7 @@ def test_bad_weights_are_refused(events, tmp_path, bad):
 
 
 def test_unknown_format_and_option(events, tmp_path):
-    with pytest.raises(NuportalError, match="unknown event format 'hepmc'.*hepmc3"):
+    with pytest.raises(NuportalError, match=r"unknown event format 'hepmc'.*hepmc3"):
         write_events(events, tmp_path / "x", "hepmc")
     with pytest.raises(NuportalError, match="invalid option"):
         write_events(events, tmp_path / "x", "parquet", bogus=1)
