@@ -12,7 +12,14 @@ import pytest
 from nuportal import constants
 from nuportal.errors import NuportalError
 from nuportal.generator.events import WEIGHT_DEFINITION, Events
-from nuportal.io import ParquetEventWriter, read_metadata, read_parquet, write_events, write_parquet
+from nuportal.io import (
+    ParquetEventWriter,
+    open_writer,
+    read_metadata,
+    read_parquet,
+    write_events,
+    write_parquet,
+)
 from nuportal.io._synthetic import synthetic_events
 
 
@@ -119,6 +126,11 @@ def test_unknown_format_and_option(events, tmp_path):
         write_events(events, tmp_path / "x", "hepmc")
     with pytest.raises(NuportalError, match="invalid option"):
         write_events(events, tmp_path / "x", "parquet", bogus=1)
+    with pytest.raises(NuportalError, match="unknown event format"):
+        open_writer(tmp_path / "x", "root")
+    with open_writer(tmp_path / "y.parquet", "parquet") as out:
+        out.write(events)
+    assert out.n_events == len(events)
 
 
 def test_not_a_nuportal_file(tmp_path):

@@ -14,15 +14,19 @@ from typing import Any
 
 from nuportal.errors import NuportalError, unknown_name_message
 from nuportal.generator.events import Events
+from nuportal.io._common import EventWriter
 from nuportal.io.hepevt import HepevtEventWriter, read_hepevt, write_hepevt
 from nuportal.io.hepmc import HepMC3EventWriter, read_hepmc, write_hepmc
 from nuportal.io.parquet import ParquetEventWriter, read_metadata, read_parquet, write_parquet
 
 __all__ = [
     "FORMATS",
+    "WRITERS",
+    "EventWriter",
     "HepMC3EventWriter",
     "HepevtEventWriter",
     "ParquetEventWriter",
+    "open_writer",
     "read_hepevt",
     "read_hepmc",
     "read_metadata",
@@ -35,6 +39,36 @@ __all__ = [
 
 #: format name -> writer of one batch
 FORMATS = {"parquet": write_parquet, "hepmc3": write_hepmc, "hepevt": write_hepevt}
+#: format name -> streaming writer class
+WRITERS: dict[str, type[EventWriter]] = {
+    "parquet": ParquetEventWriter,
+    "hepmc3": HepMC3EventWriter,
+    "hepevt": HepevtEventWriter,
+}
+
+
+def open_writer(
+    path: str | os.PathLike[str], format: str = "parquet", **options: Any
+) -> EventWriter:
+    """A streaming writer for ``format``: ``with open_writer(p, "hepmc3") as w: w.write(b)``.
+
+    ``options`` go to the writer class (``overwrite`` for all, ``unweighted=True`` for
+    HEPEVT, ``row_group_size``/``compression`` for Parquet, ``processes`` for HepMC3). The
+    writer counts ``n_events`` and ``sum_weights``.
+
+    Raises
+    ------
+    NuportalError
+        Unknown format or option, or an existing file without ``overwrite=True``.
+    """
+    try:
+        cls = WRITERS[format]
+    except KeyError:
+        raise NuportalError(unknown_name_message("event format", str(format), WRITERS)) from None
+    try:
+        return cls(path, **options)
+    except TypeError as exc:
+        raise NuportalError(f"invalid option for the {format} writer: {exc}") from None
 
 
 def write_events(
