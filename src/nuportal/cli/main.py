@@ -30,8 +30,10 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from nuportal.cli import decays, experiments, miniboone, models, rates
+    from nuportal.cli import decays, experiments, generate, miniboone, models, plot, rates
 
+    cli.add_command(generate.generate)
+    cli.add_command(plot.plot)
     cli.add_command(rates.rates)
     cli.add_command(experiments.experiments)
     cli.add_command(decays.decays)

@@ -20,7 +20,8 @@ helicity of its production:
   (:mod:`~nuportal.physics.decays.polarised`).
 
 A Majorana N decays into a light neutrino or antineutrino (and the charge-conjugate lepton
-pair) with equal probability; the decay distributions of the conjugate channel are used.
+pair) with equal probability, a Dirac anti-N (from an antineutrino) into the CP-conjugate
+final states; the decay distributions of the conjugate channel are used for those.
 The daughter N_j is written as a final-state particle (its own decay is not simulated yet).
 """
 
@@ -122,8 +123,13 @@ def sample_decay(
     helicity: np.ndarray,
     rng: np.random.Generator,
     cache: dict[str, LeptonPairDecay] | None = None,
+    *,
+    antiparticle: bool = False,
 ) -> tuple[list[np.ndarray], list[int], np.ndarray]:
     """Decay products in the N rest frame (spin along +z) for each event.
+
+    ``antiparticle`` marks a Dirac anti-N (produced by an antineutrino): it decays into the
+    CP-conjugate final states (every event ``conjugate``).
 
     Parameters
     ----------
@@ -138,20 +144,25 @@ def sample_decay(
         Four-momenta (n, 4) of the written products, in the order X, [mediator], ℓ⁻, ℓ⁺
         (or X, γ).
     pdg : list of int
-        Their PDG numbers for the particle channel; where ``conjugate`` is true the light
-        neutrino is an antineutrino (flip the sign of the first entry).
+        Their PDG numbers for the particle channel; where ``conjugate`` is true the neutral
+        daughter is the antiparticle (flip the sign of the first entry; the lepton pair is
+        already ordered ℓ⁻, ℓ⁺).
     conjugate : numpy.ndarray
-        Boolean (n,): the event is the CP-conjugate final state (Majorana N only).
+        Boolean (n,): the event is the CP-conjugate final state (a Majorana N into a light
+        neutrino, at random; a Dirac anti-N, always).
     """
     n = len(helicity)
     index = model.heavy_index(heavy)
     majorana_light = model.majorana and mode.daughter < 3
-    conjugate = rng.random(n) < 0.5 if majorana_light else np.zeros(n, bool)
+    if majorana_light:
+        conjugate = rng.random(n) < 0.5
+    else:
+        conjugate = np.full(n, antiparticle and not model.majorana)
     if mode.kind == "photon":
         return _photon(model, index, mode, helicity, conjugate, rng)
     decay = cache.get(mode.label) if cache is not None else None
     if decay is None:
-        widths = {
+        widths: dict[str, float] = {
             p: decay_table(model, p).total_width
             for p in ("Zprime", "hprime")
             if p in particles(model)

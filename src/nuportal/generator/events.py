@@ -10,9 +10,10 @@ A batch of ``n`` events is columnar (numpy arrays, no Python object per event):
   products (and theirs) in production order.
 
 Particle rows carry the PDG number, a status code of the NuHepMC 1.0 convention
-(arXiv:2310.13211, Sec. "particle status": 4 incoming beam particle, 11 target, 1 final
-state, 2 decayed), the index of the mother *within the event* (−1 for the beam and the
-target; the recoil and the heavy lepton have the neutrino as mother), the four-momentum
+(arXiv:2310.13211, G.R.10 / P.R.1: 4 incoming beam particle, 20 target, 1 final state,
+2 decayed; 11–19 are reserved in 1.0), the index of the mother *within the event* (−1
+for the beam and the target; the recoil and the heavy lepton have the neutrino as mother),
+the four-momentum
 (GeV) and the production vertex (x, y, z in cm, t in ns; the interaction vertex for the
 primary particles, the decay vertex of the mother otherwise).
 
@@ -32,7 +33,7 @@ import numpy as np
 STATUS_FINAL = 1
 STATUS_DECAYED = 2
 STATUS_BEAM = 4
-STATUS_TARGET = 11
+STATUS_TARGET = 20
 
 #: what a weight includes (written into every output file)
 WEIGHT_DEFINITION = (

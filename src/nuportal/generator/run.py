@@ -160,6 +160,8 @@ class EventGenerator:
         self.modes = {n.name: decay_modes(model, n.name, final_state) for n in model.heavy}
         self._decays: dict[str, LeptonPairDecay] = {}
         self._produced = 0.0
+        self.flavours = wanted
+        self.volumes = [v for v in self.experiment.volumes if v.role in roles]
         self.cases = self._cases(wanted, roles)
 
     # ------------------------------------------------------------------ set-up
@@ -271,9 +273,30 @@ class EventGenerator:
             )
         return Events.concatenate(parts)
 
+    @property
+    def expected_events(self) -> float:
+        """Expected number of events of the run (Σ of the case estimates of the pilots)."""
+        return sum(c.estimate for c in self.cases)
+
+    def flux_averaged_cross_section(self) -> float:
+        """Flux-averaged total cross section of the simulated events in cm² per target
+        nucleus: expected events / (POT × Σ_flavours ∫ φ dE × nuclei in the upscattering
+        volumes) — the normalisation NuHepMC 1.0 asks for (G.C.2); it includes the branching
+        ratios and decay-in-volume probabilities of the weights."""
+        flux = sum(self.flux.integral(f) for f in self.flavours)
+        nuclei = sum(
+            v.material.mass_g(v.volume_cm3) * sum(v.material.targets_per_gram().values())
+            for v in self.volumes
+        )
+        denominator = self.pot * flux * nuclei
+        return self.expected_events / denominator if denominator > 0 else 0.0
+
     def metadata(self) -> dict:
         """The run description written into every output file."""
         return {
+            "expected_events": self.expected_events,
+            "flux_averaged_total_cross_section": self.flux_averaged_cross_section(),
+            "flavours": list(self.flavours),
             "generator": "nuportal",
             "nuportal_version": __version__,
             "seed": self.seed,
@@ -326,13 +349,18 @@ class EventGenerator:
         t_dec = t_int + distance * k2[:, 0] / p_abs / C_CM_PER_NS
         decay_pos = vertex + distance[:, None] * direction
         keep = weight > 0
+        state = _State(
+            weight, prod.energy, prod.q2, vertex, t_int, decay_pos, t_dec, k1, k2, p1, p2
+        )
         pieces = []
         for m_index, mode in enumerate(case.modes):
             sel = keep & (pick == m_index)
             if not np.any(sel):
                 continue
             hel = np.full(int(sel.sum()), case.helicity)
-            momenta, pdgs, conj = sample_decay(model, case.heavy, mode, hel, rng, self._decays)
+            momenta, pdgs, conj = sample_decay(
+                model, case.heavy, mode, hel, rng, self._decays, antiparticle=case.flavour < 0
+            )
             products = [
                 lorentz.boost(lorentz.rotate_z_to(p, direction[sel]), k2[sel]) for p in momenta
             ]
@@ -340,17 +368,8 @@ class EventGenerator:
                 self._assemble(
                     case,
                     mode,
-                    sel,
-                    products,
-                    pdgs,
-                    conj,
-                    weight,
-                    prod,
-                    vertex,
-                    t_int,
-                    decay_pos,
-                    t_dec,
-                    (k1, k2, p1, p2),
+                    state.select(sel),
+                    (products, pdgs, conj),
                     process_ids[m_index] if process_ids else m_index,
                 )
             )
@@ -360,44 +379,35 @@ class EventGenerator:
 
     def _assemble(
         self,
-        case,
-        mode,
-        sel,
-        products,
-        pdgs,
-        conj,
-        weight,
-        prod,
-        vertex,
-        t_int,
-        decay_pos,
-        t_dec,
-        primaries,
-        process_id,
+        case: _Case,
+        mode: DecayMode,
+        state: _State,
+        decay: tuple[list[np.ndarray], list[int], np.ndarray],
+        process_id: int,
     ) -> Events:
-        k1, k2, p1, p2 = (v[sel] for v in primaries)
-        n = len(k1)
+        """One Events batch: the primary particles and the decay products of ``mode``."""
+        products, pdgs, conj = decay
+        n = len(state.weight)
         heavy_pdg = self.model.heavy[self.model.heavy_index(case.heavy) - 3].pdgid
+        if case.flavour < 0 and not self.model.majorana:
+            heavy_pdg = -heavy_pdg  # a Dirac anti-N
         count = 4 + len(products)
-        daughter_sign = np.where(conj & (mode.daughter < 3), -1, 1)
-        pdg_cols = [
-            np.full(n, case.flavour),
-            np.full(n, case.target_pdg),
-            np.full(n, case.target_pdg),
-            np.full(n, heavy_pdg),
-        ]
+        daughter_sign = np.where(conj, -1, 1)  # ν̄ or anti-N_j
+        pdg_cols = [np.full(n, p) for p in (case.flavour, case.target_pdg, case.target_pdg)]
+        pdg_cols.append(np.full(n, heavy_pdg))
         pdg_cols += [np.full(n, p) * (daughter_sign if i == 0 else 1) for i, p in enumerate(pdgs)]
         status = [STATUS_BEAM, STATUS_TARGET, STATUS_FINAL, STATUS_DECAYED]
         mother = [-1, -1, 0, 0]
+        cascade = mode.mediator_pdg != 0
         for i in range(len(pdgs)):
-            is_mediator = mode.mediator_pdg != 0 and i == 1
-            status.append(STATUS_DECAYED if is_mediator else STATUS_FINAL)
-            mother.append(4 + 1 if (mode.mediator_pdg != 0 and i >= 2) else 3)
-        momenta = [k1, p1, p2, k2, *products]
-        prim = (vertex[sel], t_int[sel])
-        sec = (decay_pos[sel], t_dec[sel])
-        places = [prim] * 4 + [sec] * len(products)
-        stack = lambda cols: np.stack(cols, axis=1).ravel()  # noqa: E731  (event-major)
+            status.append(STATUS_DECAYED if cascade and i == 1 else STATUS_FINAL)
+            mother.append(5 if cascade and i >= 2 else 3)  # the mediator is row 5
+        momenta = [state.k1, state.p1, state.p2, state.k2, *products]
+        places = [(state.vertex, state.t_int)] * 4 + [(state.decay, state.t_dec)] * len(products)
+
+        def stack(cols: list[np.ndarray]) -> np.ndarray:
+            return np.stack(cols, axis=1).ravel()  # event-major
+
         particles = {
             "pdg": stack(pdg_cols),
             "status": np.tile(status, n),
@@ -412,22 +422,43 @@ class EventGenerator:
             "t": stack([pl[1] for pl in places]),
         }
         event = {
-            "weight": weight[sel],
+            "weight": state.weight,
             "process": np.full(n, process_id),
             "helicity": np.full(n, case.helicity),
-            "enu": prod.energy[sel],
-            "q2": prod.q2[sel],
-            "vertex_x": vertex[sel][:, 0],
-            "vertex_y": vertex[sel][:, 1],
-            "vertex_z": vertex[sel][:, 2],
-            "vertex_t": t_int[sel],
-            "decay_x": decay_pos[sel][:, 0],
-            "decay_y": decay_pos[sel][:, 1],
-            "decay_z": decay_pos[sel][:, 2],
-            "decay_t": t_dec[sel],
+            "enu": state.energy,
+            "q2": state.q2,
+            "vertex_x": state.vertex[:, 0],
+            "vertex_y": state.vertex[:, 1],
+            "vertex_z": state.vertex[:, 2],
+            "vertex_t": state.t_int,
+            "decay_x": state.decay[:, 0],
+            "decay_y": state.decay[:, 1],
+            "decay_z": state.decay[:, 2],
+            "decay_t": state.t_dec,
         }
         offsets = np.arange(n + 1, dtype=np.int64) * count
         return Events(event, particles, offsets)
+
+
+@dataclass
+class _State:
+    """Per-event production and decay-vertex arrays of one chunk of a case."""
+
+    weight: np.ndarray
+    energy: np.ndarray
+    q2: np.ndarray
+    vertex: np.ndarray
+    t_int: np.ndarray
+    decay: np.ndarray
+    t_dec: np.ndarray
+    k1: np.ndarray
+    k2: np.ndarray
+    p1: np.ndarray
+    p2: np.ndarray
+
+    def select(self, mask: np.ndarray) -> _State:
+        """The events where ``mask`` is true."""
+        return _State(**{name: value[mask] for name, value in vars(self).items()})
 
 
 def _empty() -> Events:

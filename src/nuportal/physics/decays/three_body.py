@@ -257,7 +257,7 @@ class LeptonPairDecay:
         for med in self.mediators:
             for combo, term in self._terms(med, u_p, bar1, bar2, v3, q, q_w, s23, s13):
                 amps[combo] += term
-        return sum(np.abs(a) ** 2 for a in amps.values())
+        return np.sum([np.abs(a) ** 2 for a in amps.values()], axis=0)
 
     def _terms(
         self,
