@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from nuportal.errors import NuportalError
 from nuportal.experiments.catalogue import get_experiment
 from nuportal.experiments.geometry import Sphere
 from nuportal.generator.events import STATUS_BEAM, STATUS_FINAL, STATUS_TARGET
@@ -167,7 +168,25 @@ def test_forced_decay_probability_and_distances():
 
 
 def test_unknown_final_state_is_an_error():
-    from nuportal.errors import NuportalError
-
     with pytest.raises(NuportalError, match="final state"):
         EventGenerator(build_model({"m4": 0.3, "Umu4": 1e-3}), final_state="tau+tau-")
+
+
+def test_unweighting_keeps_the_total_and_the_distributions(benchmark_events):
+    """Accept–reject: equal weights summing to Σw; ⟨E_ν⟩ of the unweighted sample equals
+    the weighted mean within the statistical error."""
+    from nuportal.generator.run import unweight
+
+    _, events = benchmark_events
+    rng = np.random.default_rng(8)
+    w = events.event["weight"]
+    n = int(0.5 * w.sum() / w.max())
+    out = unweight(events, n, rng)
+    assert len(out) == n
+    assert np.all(out.event["weight"] == out.event["weight"][0])
+    assert out.total_weight == pytest.approx(events.total_weight, rel=1e-12)
+    weighted_mean = np.average(events.event["enu"], weights=w)
+    enu = out.event["enu"]
+    assert abs(enu.mean() - weighted_mean) < 4 * enu.std() / np.sqrt(n)
+    with pytest.raises(NuportalError, match="survive"):
+        unweight(events, len(events), rng)

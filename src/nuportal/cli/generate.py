@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
@@ -27,6 +28,7 @@ GENERATE_KEYS = (
     "pot",
     "decay_volume",
     "forced",
+    "unweighted",
 )
 #: file suffix of each output format
 SUFFIX = {"parquet": ".parquet", "hepmc3": ".hepmc3", "hepevt": ".hepevt"}
@@ -68,6 +70,12 @@ def _writer(fmt: str, path: Path, overwrite: bool) -> Any:
 @click.option(
     "--unforced", is_flag=True, help="Let N decay anywhere (exponential), not forced inside."
 )
+@click.option(
+    "--unweighted",
+    is_flag=True,
+    help="Unweight by accept-reject to --events equal-weight events (held in memory; "
+    "needed for HEPEVT).",
+)
 @model_options
 @data_dir_option
 def generate(
@@ -83,6 +91,7 @@ def generate(
     pot: float | None,
     decay_volume: str | None,
     unforced: bool,
+    unweighted: bool,
     benchmark: str | None,
     assignments: tuple[str, ...],
     card: str | None,
@@ -126,6 +135,9 @@ def generate(
     console = Console(stderr=True)
     console.print(f"model: {model.describe()}")
     console.print(f"experiment: {gen.experiment.name} ({gen.pot:.3g} POT), flux {gen.flux.name}")
+    if unweighted or options.get("unweighted", False):
+        _unweighted(gen, n, fmt, path, overwrite, console)
+        return
     gen.allocate(n)
     planned = sum(c.events for c in gen.cases)
     if planned == 0:
@@ -149,6 +161,29 @@ def generate(
                 )
             progress.advance(task, len(batch))
     _summary(console, gen, by_process, writer, path)
+
+
+def _unweighted(gen: Any, n: int, fmt: str, path: Path, overwrite: bool, console: Console) -> None:
+    """Weighted events in memory, enough for ``n`` after accept–reject, then unweighted."""
+    from nuportal import io
+    from nuportal.generator.run import unweight
+
+    with console.status("generating the weighted sample"):
+        weighted = gen.generate(n)
+        w = weighted.event["weight"]
+        needed = int(np.ceil(1.2 * n * w.max() / w.mean()))
+        if needed > len(weighted):
+            weighted = gen.generate(needed)
+    events = unweight(weighted, n, gen.rng)
+    io.write_events(events, path, fmt, overwrite=overwrite, **_hepevt(fmt))
+    console.print(
+        f"[bold]total: {events.total_weight:.4g} expected events[/] in {len(events)} unweighted "
+        f"events (from {len(weighted)} weighted) written to {path}"
+    )
+
+
+def _hepevt(fmt: str) -> dict[str, bool]:
+    return {"unweighted": True} if fmt == "hepevt" else {}
 
 
 def _summary(

@@ -469,3 +469,33 @@ def _empty() -> Events:
         {k: np.zeros(0) for k in PARTICLE_COLUMNS},
         np.zeros(1, np.int64),
     )
+
+
+def unweight(events: Events, n: int, rng: np.random.Generator) -> Events:
+    """``n`` unweighted events from a weighted sample by accept–reject.
+
+    Each event is kept with probability w / w_max; ``n`` of the kept events are chosen at
+    random (so that the mixture of processes is not biased by the order of the sample) and
+    all get the weight Σw / n: they still sum to the expected number of events.
+
+    Raises
+    ------
+    NuportalError
+        If fewer than ``n`` events survive (generate a larger weighted sample: the
+        efficiency is mean(w) / max(w)).
+    """
+    weight = events.event["weight"]
+    keep = rng.random(len(weight)) * weight.max() < weight
+    chosen = rng.permutation(np.nonzero(keep)[0])[:n]
+    if len(chosen) < n:
+        efficiency = weight.mean() / weight.max()
+        raise NuportalError(
+            f"only {len(chosen)} of {len(weight)} weighted events survive unweighting "
+            f"(efficiency {efficiency:.3g}); {n} were requested"
+        )
+    mask = np.zeros(len(weight), bool)
+    mask[chosen] = True
+    out = events.select(mask)
+    out.event["weight"] = np.full(n, weight.sum() / n)
+    out.metadata = {**events.metadata, "unweighted": True, "weighted_events_used": len(weight)}
+    return out
