@@ -139,7 +139,7 @@ def generate(
         _unweighted(gen, n, fmt, path, overwrite, console)
         return
     gen.allocate(n)
-    planned = sum(c.events for c in gen.cases)
+    planned = sum(round(c.events * c.kept) for c in gen.cases)  # expected written events
     if planned == 0:
         raise NuportalError(
             f"no event: no channel gives the final state {gen.final_state!r} in the decay "
@@ -160,6 +160,7 @@ def generate(
                     weights[batch.event["process"] == code].sum()
                 )
             progress.advance(task, len(batch))
+        progress.update(task, total=progress.tasks[0].completed)
     _summary(console, gen, by_process, writer, path)
 
 

@@ -61,6 +61,8 @@ from nuportal.units import C_CM_PER_NS
 PILOT_EVENTS = 2000
 #: the smallest number of events a contributing case receives
 MIN_EVENTS_PER_CASE = 20
+#: a case generates at most this many times its share of written events
+MAX_OVERSAMPLING = 50
 #: events generated at once (bounds the memory)
 CHUNK = 100_000
 
@@ -78,6 +80,7 @@ class _Case:
     target_pdg: int
     estimate: float = 0.0
     produced: float = 0.0
+    kept: float = 1.0
     events: int = 0
     modes: list[DecayMode] = field(default_factory=list)
 
@@ -216,17 +219,27 @@ class EventGenerator:
         return cases
 
     def allocate(self, n_events: int) -> None:
-        """Estimate every case with a pilot and share ``n_events`` among them."""
+        """Estimate every case with a pilot and share ``n_events`` among them.
+
+        A case's share of the *written* events is proportional to its expected events; it
+        generates share / f events, f the pilot's fraction of events whose line of flight
+        meets the decay volume (the others are not written), at most
+        :data:`MAX_OVERSAMPLING` times its share.
+        """
         if n_events < 1:
             raise NuportalError(f"the number of events must be at least 1, got {n_events}")
         for case in self.cases:
             pilot = self._events(case, PILOT_EVENTS, [])
             case.estimate = pilot.total_weight
             case.produced = self._produced
+            case.kept = len(pilot) / PILOT_EVENTS
         total = sum(c.estimate for c in self.cases)
         for case in self.cases:
-            share = n_events * case.estimate / total if total > 0 else 0.0
-            case.events = max(MIN_EVENTS_PER_CASE, round(share)) if case.estimate > 0 else 0
+            if case.estimate <= 0:
+                case.events = 0
+                continue
+            share = max(MIN_EVENTS_PER_CASE, n_events * case.estimate / total)
+            case.events = round(share / max(case.kept, 1.0 / MAX_OVERSAMPLING))
 
     @property
     def decay_fraction(self) -> float:
