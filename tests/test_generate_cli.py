@@ -85,3 +85,16 @@ def test_bad_options_are_errors(capsys):
         )
         == 2
     )
+
+
+def test_run_card_as_argument(tmp_path, data_dir):
+    card = tmp_path / "run.toml"
+    out = tmp_path / "card.parquet"
+    card.write_text(
+        '[model]\nbenchmark = "light_zprime_3p1"\n\n'
+        f'[generate]\nevents = 50\nseed = 9\nflavours = ["numu"]\noutput = "{out}"\n'
+    )
+    assert main(["generate", str(card), "--data-dir", str(data_dir)]) == 0
+    assert read_metadata(out)["metadata"]["seed"] == 9
+    card.write_text("[generate]\nevent = 50\n")
+    assert main(["generate", str(card)]) == 2
