@@ -190,3 +190,45 @@ def test_unweighting_keeps_the_total_and_the_distributions(benchmark_events):
     assert abs(enu.mean() - weighted_mean) < 4 * enu.std() / np.sqrt(n)
     with pytest.raises(NuportalError, match="survive"):
         unweight(events, len(events), rng)
+
+
+def test_heavy_daughter_decays_in_the_chain(data_dir):
+    """3+2 with a light Z': N5 → N4 Z'(→ e⁺e⁻), then the prompt N4 → ν Z'(→ e⁺e⁻) inside the
+    detector: 12 particles with the right mothers, energy-momentum conserved at every
+    vertex, the N4 products placed at the N4 decay point."""
+    model = build_model(
+        {
+            "m4": 0.15,
+            "m5": 0.4,
+            "Umu4": 1e-3,
+            "Umu5": 1e-3,
+            "UD4": 0.5,
+            "UD5": 0.8,
+            "mzprime": 0.03,
+            "alphaD": 0.3,
+            "epsilon": 1e-4,
+        }
+    )
+    gen = EventGenerator(
+        model, "miniboone_numode", seed=4, flavours=[14], roles=("detector",), data_dir=data_dir
+    )
+    events = gen.generate(400)
+    chain = np.diff(events.offsets) == 12
+    assert chain.sum() > 50
+    sub = events.select(chain)
+    p = sub.particles
+    pdg = p["pdg"].reshape(-1, 12)
+    np.testing.assert_array_equal(
+        pdg[0], [14, 1000060120, 1000060120, 5915, 5914, 5921, 11, -11, 14, 5921, 11, -11]
+    )
+    np.testing.assert_array_equal(
+        p["mother"].reshape(-1, 12)[0], [-1, -1, 0, 0, 3, 3, 5, 5, 4, 4, 9, 9]
+    )
+    p4 = np.stack([p["e"], p["px"], p["py"], p["pz"]], axis=1).reshape(-1, 12, 4)
+    scale = p4[:, 0, :1]
+    assert np.max(np.abs(p4[:, 4] - p4[:, 8] - p4[:, 9]) / scale) < 1e-9  # N4 → ν Z'
+    assert np.max(np.abs(p4[:, 9] - p4[:, 10] - p4[:, 11]) / scale) < 1e-9  # Z' → e e
+    x = p["x"].reshape(-1, 12)
+    assert np.all(x[:, 8] == x[:, 10])  # N4 products share the N4 decay vertex
+    position = np.stack([p[c].reshape(-1, 12)[:, 8] for c in ("x", "y", "z")], axis=1)
+    assert np.all(gen.decay_volume.shape.contains(position))

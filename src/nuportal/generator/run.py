@@ -162,6 +162,7 @@ class EventGenerator:
         self.tables = {n.name: decay_table(model, n.name) for n in model.heavy}
         self.modes = {n.name: decay_modes(model, n.name, final_state) for n in model.heavy}
         self._decays: dict[str, LeptonPairDecay] = {}
+        self._daughter_modes: dict[str, list[DecayMode]] = {}
         self._produced = 0.0
         self.flavours = wanted
         self.volumes = [v for v in self.experiment.volumes if v.role in roles]
@@ -377,18 +378,84 @@ class EventGenerator:
             products = [
                 lorentz.boost(lorentz.rotate_z_to(p, direction[sel]), k2[sel]) for p in momenta
             ]
-            pieces.append(
-                self._assemble(
-                    case,
-                    mode,
-                    state.select(sel),
-                    (products, pdgs, conj),
-                    process_ids[m_index] if process_ids else m_index,
-                )
-            )
+            pid = process_ids[m_index] if process_ids else m_index
+            decay = (products, pdgs, conj)
+            if mode.daughter >= 3:
+                pieces += self._with_daughter_decay(case, mode, state.select(sel), decay, pid)
+            else:
+                pieces.append(self._assemble(case, mode, state.select(sel), decay, pid))
         if not pieces:
             return _empty()
         return Events.concatenate(pieces)
+
+    def _with_daughter_decay(
+        self,
+        case: _Case,
+        mode: DecayMode,
+        state: _State,
+        decay: tuple[list[np.ndarray], list[int], np.ndarray],
+        process_id: int,
+    ) -> list[Events]:
+        """Decay the heavy daughter N_j of N_i → N_j ℓℓ where it decays in the decay volume.
+
+        N_j (unpolarised: its spin after the N_i decay is not tracked) decays inside the
+        decay volume with probability P_in (exponential along its line of flight from the
+        N_i decay point); the channel is drawn from its full table: a simulated mode
+        (:func:`~nuportal.generator.chain.decay_modes` with ``"any"``) is generated, an
+        unsimulated one (mesons, ν ν ν̄, ...) removes the event — so the sample keeps
+        exactly the events with the requested final state and no other visible particle
+        from N_j inside the volume, without changing weights. Otherwise N_j is final.
+        """
+        rng = self.rng
+        products, _, conj = decay
+        name = self.model.heavy[mode.daughter - 3].name
+        table = self.tables[name]
+        k_j = products[0]
+        n = len(k_j)
+        p_abs = np.linalg.norm(k_j[:, 1:], axis=1)
+        direction = k_j[:, 1:] / p_abs[:, None]
+        mass = self.model.heavy[mode.daughter - 3].mass
+        length = p_abs / mass * (table.ctau_cm if not table.stable else np.inf)
+        distance, p_in = forced_decay(
+            state.decay,
+            direction,
+            np.where(np.isfinite(length), length, 1e300),
+            self.decay_volume.shape,
+            rng,
+        )
+        inside = rng.random(n) < p_in
+        modes = self._daughter_modes.setdefault(name, decay_modes(self.model, name, "any"))
+        brs = np.array([m.branching for m in modes] + [0.0])
+        brs[-1] = max(0.0, 1.0 - brs[:-1].sum())  # unsimulated channels
+        choice = np.searchsorted(np.cumsum(brs), rng.random(n) * brs.sum(), side="right")
+        choice = np.minimum(choice, len(modes))
+        pieces = []
+        escaped = ~inside
+        if escaped.any():
+            sub = _subset(decay, escaped)
+            pieces.append(self._assemble(case, mode, state.select(escaped), sub, process_id))
+        position = state.decay + distance[:, None] * direction
+        time = state.t_dec + distance * k_j[:, 0] / p_abs / C_CM_PER_NS
+        for index, sub_mode in enumerate(modes):
+            for anti in (False, True):
+                sel = inside & (choice == index) & (conj == anti)
+                count = int(sel.sum())
+                if not count:
+                    continue
+                hel = rng.choice([-1, 1], size=count)
+                momenta, pdgs, conj2 = sample_decay(
+                    self.model, name, sub_mode, hel, rng, self._decays, antiparticle=anti
+                )
+                boosted = [
+                    lorentz.boost(lorentz.rotate_z_to(m, direction[sel]), k_j[sel]) for m in momenta
+                ]
+                second = _Secondary(sub_mode, boosted, pdgs, conj2, position[sel], time[sel])
+                pieces.append(
+                    self._assemble(
+                        case, mode, state.select(sel), _subset(decay, sel), process_id, second
+                    )
+                )
+        return pieces
 
     def _assemble(
         self,
@@ -397,8 +464,10 @@ class EventGenerator:
         state: _State,
         decay: tuple[list[np.ndarray], list[int], np.ndarray],
         process_id: int,
+        secondary: _Secondary | None = None,
     ) -> Events:
-        """One Events batch: the primary particles and the decay products of ``mode``."""
+        """One Events batch: the primary particles, the decay products of ``mode`` and,
+        with ``secondary``, those of the heavy daughter N_j (first product, row 4)."""
         products, pdgs, conj = decay
         n = len(state.weight)
         heavy_pdg = self.model.heavy[self.model.heavy_index(case.heavy) - 3].pdgid
@@ -417,6 +486,20 @@ class EventGenerator:
             mother.append(5 if cascade and i >= 2 else 3)  # the mediator is row 5
         momenta = [state.k1, state.p1, state.p2, state.k2, *products]
         places = [(state.vertex, state.t_int)] * 4 + [(state.decay, state.t_dec)] * len(products)
+        if secondary is not None:
+            status[4] = STATUS_DECAYED
+            first = len(status)
+            sign = np.where(secondary.conjugate, -1, 1)
+            pdg_cols += [
+                np.full(n, p) * (sign if i == 0 else 1) for i, p in enumerate(secondary.pdgs)
+            ]
+            cascade2 = secondary.mode.mediator_pdg != 0
+            for i in range(len(secondary.pdgs)):
+                status.append(STATUS_DECAYED if cascade2 and i == 1 else STATUS_FINAL)
+                mother.append(first + 1 if cascade2 and i >= 2 else 4)
+            momenta += secondary.momenta
+            places += [(secondary.position, secondary.time)] * len(secondary.momenta)
+            count += len(secondary.momenta)
 
         def stack(cols: list[np.ndarray]) -> np.ndarray:
             return np.stack(cols, axis=1).ravel()  # event-major
@@ -454,6 +537,18 @@ class EventGenerator:
 
 
 @dataclass
+class _Secondary:
+    """The decay of the heavy daughter N_j in a group of events."""
+
+    mode: DecayMode
+    momenta: list[np.ndarray]
+    pdgs: list[int]
+    conjugate: np.ndarray
+    position: np.ndarray
+    time: np.ndarray
+
+
+@dataclass
 class _State:
     """Per-event production and decay-vertex arrays of one chunk of a case."""
 
@@ -472,6 +567,13 @@ class _State:
     def select(self, mask: np.ndarray) -> _State:
         """The events where ``mask`` is true."""
         return _State(**{name: value[mask] for name, value in vars(self).items()})
+
+
+def _subset(
+    decay: tuple[list[np.ndarray], list[int], np.ndarray], mask: np.ndarray
+) -> tuple[list[np.ndarray], list[int], np.ndarray]:
+    products, pdgs, conj = decay
+    return [p[mask] for p in products], pdgs, conj[mask]
 
 
 def _empty() -> Events:
