@@ -153,3 +153,16 @@ def test_two_body_sampler_moments(rng, helicity):
     assert abs(c.mean() - helicity * alpha / 3) < 4 * c.std() / np.sqrt(n)
     assert c.min() >= -1.0
     assert c.max() <= 1.0
+
+
+def test_weighted_sampler_is_unbiased(rng):
+    """Weights of mean 1 (within errors) and weighted ⟨cos θ_ν⟩ equal to the quadrature."""
+    decay = LeptonPairDecay(build_model(MODEL), 3, 1, "e", "e")
+    n = 40_000
+    k1, _, _, w = decay.sample_weighted(n, +1, rng)
+    assert abs(w.mean() - 1.0) < 4 * w.std() / np.sqrt(n)
+    cos_nu = k1[:, 3] / np.linalg.norm(k1[:, 1:], axis=1)
+    total, first = _moments(decay, +1)
+    mean = np.sum(w * cos_nu) / np.sum(w)
+    error = np.sqrt(np.sum((w * (cos_nu - mean)) ** 2)) / np.sum(w)
+    assert abs(mean - first / total) < 4 * error

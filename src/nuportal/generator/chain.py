@@ -77,6 +77,30 @@ class DecayMode:
     mediator_pdg: int = 0
 
 
+@dataclass
+class DecaySample:
+    """Decay products of a group of events in the N rest frame (spin along +z).
+
+    Attributes
+    ----------
+    momenta : list of numpy.ndarray
+        Four-momenta (n, 4) of the written products: X, [mediator], ℓ⁻, ℓ⁺ (or X, γ).
+    pdgs : list of int
+        Their PDG numbers for the particle channel; where ``conjugate`` is true the neutral
+        daughter is the antiparticle (the lepton pair is already ordered ℓ⁻, ℓ⁺).
+    conjugate : numpy.ndarray
+        Boolean (n,): the CP-conjugate final state (a Majorana N into a light neutrino, at
+        random; a Dirac anti-N, always).
+    weight : numpy.ndarray
+        Kinematic weights (mean 1; all 1 for unweighted decays).
+    """
+
+    momenta: list[np.ndarray]
+    pdgs: list[int]
+    conjugate: np.ndarray
+    weight: np.ndarray
+
+
 def decay_modes(model: Model, heavy: str, final_state: str) -> list[DecayMode]:
     """The simulated decay modes of ``heavy`` for ``final_state`` (see module docstring)."""
     if final_state not in FINAL_STATES:
@@ -125,7 +149,8 @@ def sample_decay(
     cache: dict[str, LeptonPairDecay] | None = None,
     *,
     antiparticle: bool = False,
-) -> tuple[list[np.ndarray], list[int], np.ndarray]:
+    weighted: bool = False,
+) -> DecaySample:
     """Decay products in the N rest frame (spin along +z) for each event.
 
     ``antiparticle`` marks a Dirac anti-N (produced by an antineutrino): it decays into the
@@ -137,19 +162,13 @@ def sample_decay(
         Helicity (±1) of N in each event.
     cache : dict, optional
         Keeps the three-body samplers (and their envelopes) between calls, by mode label.
+    weighted : bool
+        Three-body kinematics as weighted proposals (:meth:`LeptonPairDecay.sample_weighted`)
+        instead of accept–reject.
 
     Returns
     -------
-    momenta : list of numpy.ndarray
-        Four-momenta (n, 4) of the written products, in the order X, [mediator], ℓ⁻, ℓ⁺
-        (or X, γ).
-    pdg : list of int
-        Their PDG numbers for the particle channel; where ``conjugate`` is true the neutral
-        daughter is the antiparticle (flip the sign of the first entry; the lepton pair is
-        already ordered ℓ⁻, ℓ⁺).
-    conjugate : numpy.ndarray
-        Boolean (n,): the event is the CP-conjugate final state (a Majorana N into a light
-        neutrino, at random; a Dirac anti-N, always).
+    DecaySample
     """
     n = len(helicity)
     index = model.heavy_index(heavy)
@@ -179,13 +198,17 @@ def sample_decay(
         if cache is not None:
             cache[mode.label] = decay
     k1, k2, k3 = (np.empty((n, 4)) for _ in range(3))
+    weight = np.ones(n)
     for h in (-1, 1):
         for conj in (False, True):
             sel = (helicity == h) & (conjugate == conj)
             count = int(sel.sum())
-            if count:
-                a, b, c = decay.sample(count, h, rng, conjugate=conj)
-                k1[sel], k2[sel], k3[sel] = a, b, c
+            if count and weighted:
+                k1[sel], k2[sel], k3[sel], weight[sel] = decay.sample_weighted(
+                    count, h, rng, conjugate=conj
+                )
+            elif count:
+                k1[sel], k2[sel], k3[sel] = decay.sample(count, h, rng, conjugate=conj)
     lep = _LEPTON_PDG[mode.lepton]
     # particle channel: X ℓ⁻(k2) ℓ⁺(k3); conjugate: X̄ ℓ⁺(k2) ℓ⁻(k3) → reorder to ℓ⁻, ℓ⁺
     minus = np.where(conjugate[:, None], k3, k2)
@@ -194,7 +217,7 @@ def sample_decay(
     if mode.mediator_pdg:
         momenta.append(minus + plus)
         pdg.append(mode.mediator_pdg)
-    return [*momenta, minus, plus], [*pdg, lep, -lep], conjugate
+    return DecaySample([*momenta, minus, plus], [*pdg, lep, -lep], conjugate, weight)
 
 
 def _photon(
@@ -204,7 +227,7 @@ def _photon(
     helicity: np.ndarray,
     conjugate: np.ndarray,
     rng: np.random.Generator,
-) -> tuple[list[np.ndarray], list[int], np.ndarray]:
+) -> DecaySample:
     n = len(helicity)
     big = model.heavy[index - 3].mass
     small = 0.0 if mode.daughter < 3 else model.heavy[mode.daughter - 3].mass
@@ -229,4 +252,4 @@ def _photon(
     direction = np.stack([sin_t * np.cos(phi), sin_t * np.sin(phi), cos_t], axis=-1)
     x = np.concatenate([np.full((n, 1), np.hypot(p, small)), p * direction], axis=-1)
     gamma = np.concatenate([np.full((n, 1), p), -p * direction], axis=-1)
-    return [x, gamma], [mode.daughter_pdg, PDG_PHOTON], conjugate
+    return DecaySample([x, gamma], [mode.daughter_pdg, PDG_PHOTON], conjugate, np.ones(n))

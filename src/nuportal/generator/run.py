@@ -116,6 +116,9 @@ class EventGenerator:
         with role ``"detector"``).
     forced : bool
         Force decays into the decay volume (default) or let them happen anywhere.
+    weighted_decays : bool
+        Three-body decay kinematics as weighted proposals (default, no rejection; the
+        kinematic weight of mean 1 multiplies the event weight) or by accept–reject.
     data_dir : path, optional
         The data directory.
     pot : float, optional
@@ -133,6 +136,7 @@ class EventGenerator:
         roles: Sequence[str] = DEFAULT_ROLES,
         decay_volume: str | None = None,
         forced: bool = True,
+        weighted_decays: bool = True,
         data_dir: str | os.PathLike[str] | None = None,
         pot: float | None = None,
     ) -> None:
@@ -150,6 +154,7 @@ class EventGenerator:
         if not self.pot > 0:
             raise NuportalError(f"POT must be positive, got {pot}")
         self.forced = forced
+        self.weighted_decays = weighted_decays
         self.decay_volume = self._decay_volume(decay_volume)
         self.source = np.asarray(self.experiment.source_position)
         wanted = tuple(self.flux.flavours) if flavours is None else tuple(flavours)
@@ -372,18 +377,28 @@ class EventGenerator:
             if not np.any(sel):
                 continue
             hel = np.full(int(sel.sum()), case.helicity)
-            momenta, pdgs, conj = sample_decay(
-                model, case.heavy, mode, hel, rng, self._decays, antiparticle=case.flavour < 0
+            sampled = sample_decay(
+                model,
+                case.heavy,
+                mode,
+                hel,
+                rng,
+                self._decays,
+                antiparticle=case.flavour < 0,
+                weighted=self.weighted_decays,
             )
             products = [
-                lorentz.boost(lorentz.rotate_z_to(p, direction[sel]), k2[sel]) for p in momenta
+                lorentz.boost(lorentz.rotate_z_to(p, direction[sel]), k2[sel])
+                for p in sampled.momenta
             ]
             pid = process_ids[m_index] if process_ids else m_index
-            decay = (products, pdgs, conj)
+            decay = (products, sampled.pdgs, sampled.conjugate)
+            group = state.select(sel)
+            group.weight = group.weight * sampled.weight
             if mode.daughter >= 3:
-                pieces += self._with_daughter_decay(case, mode, state.select(sel), decay, pid)
+                pieces += self._with_daughter_decay(case, mode, group, decay, pid)
             else:
-                pieces.append(self._assemble(case, mode, state.select(sel), decay, pid))
+                pieces.append(self._assemble(case, mode, group, decay, pid))
         if not pieces:
             return _empty()
         return Events.concatenate(pieces)
@@ -443,17 +458,27 @@ class EventGenerator:
                 if not count:
                     continue
                 hel = rng.choice([-1, 1], size=count)
-                momenta, pdgs, conj2 = sample_decay(
-                    self.model, name, sub_mode, hel, rng, self._decays, antiparticle=anti
+                sampled = sample_decay(
+                    self.model,
+                    name,
+                    sub_mode,
+                    hel,
+                    rng,
+                    self._decays,
+                    antiparticle=anti,
+                    weighted=self.weighted_decays,
                 )
                 boosted = [
-                    lorentz.boost(lorentz.rotate_z_to(m, direction[sel]), k_j[sel]) for m in momenta
+                    lorentz.boost(lorentz.rotate_z_to(m, direction[sel]), k_j[sel])
+                    for m in sampled.momenta
                 ]
-                second = _Secondary(sub_mode, boosted, pdgs, conj2, position[sel], time[sel])
+                second = _Secondary(
+                    sub_mode, boosted, sampled.pdgs, sampled.conjugate, position[sel], time[sel]
+                )
+                group = state.select(sel)
+                group.weight = group.weight * sampled.weight
                 pieces.append(
-                    self._assemble(
-                        case, mode, state.select(sel), _subset(decay, sel), process_id, second
-                    )
+                    self._assemble(case, mode, group, _subset(decay, sel), process_id, second)
                 )
         return pieces
 

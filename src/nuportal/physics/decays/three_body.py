@@ -138,6 +138,7 @@ class LeptonPairDecay:
         )
         self.mediators = self._mediators(widths or {}, on_shell)
         self._envelopes: dict[tuple[int, bool], float] = {}
+        self._charge_state_width: float | None = None
 
     @property
     def is_open(self) -> bool:
@@ -431,7 +432,8 @@ class LeptonPairDecay:
 
         Accept–reject against the mapped flat proposal of :meth:`_s23_map` × uniform s₁₃,
         cos θ, χ, with the envelope from a pilot sample raised by 50 % (computed at the first
-        call for each helicity and charge state, then kept); the azimuth about the spin axis
+        call for each helicity and charge state, then kept; if a proposal ever exceeds it,
+        the envelope is raised and the call starts again); the azimuth about the spin axis
         is uniform. All random numbers come from ``rng``.
         """
         if not self.is_open or not self.mediators:
@@ -445,14 +447,40 @@ class LeptonPairDecay:
         have = 0
         while have < n:
             weight, momenta = self._proposal(batch, helicity, rng, conjugate)
-            if weight.max() > envelope:  # never seen in the tests; refuse to bias silently
-                raise RuntimeError("decay sampler envelope exceeded; increase the pilot")
+            if weight.max() > envelope:
+                # the envelope was too low: raise it and start again (no bias is kept)
+                envelope = self._envelopes[key] = 1.5 * float(weight.max())
+                out, have = [], 0
+                continue
             keep = rng.uniform(0.0, envelope, weight.size) < weight
             out.append(tuple(k[keep] for k in momenta))  # type: ignore[arg-type]
             have += int(keep.sum())
         k1, k2, k3 = (np.concatenate([o[i] for o in out])[:n] for i in range(3))
         phi = rng.uniform(0.0, 2.0 * np.pi, n)
         return _about_z(k1, phi), _about_z(k2, phi), _about_z(k3, phi)
+
+    def sample_weighted(
+        self, n: int, helicity: int, rng: np.random.Generator, *, conjugate: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``n`` weighted decays (k₁, k₂, k₃, weight) without rejection: the proposal of
+        :meth:`sample` with weights dΓ/dΦ / (Γ₁ p(Φ)), of mean 1, Γ₁ the width of one charge
+        state (:attr:`charge_state_width`). Faster than :meth:`sample` by its acceptance,
+        at the price of weights."""
+        if not self.is_open or not self.mediators:
+            raise ValueError("the channel is closed or has no coupling")
+        rate, (k1, k2, k3) = self._proposal(n, helicity, rng, conjugate)
+        weight = rate * 4.0 * np.pi / self.charge_state_width
+        phi = rng.uniform(0.0, 2.0 * np.pi, n)
+        return _about_z(k1, phi), _about_z(k2, phi), _about_z(k3, phi), weight
+
+    @property
+    def charge_state_width(self) -> float:
+        """Width of one charge state in GeV: :meth:`width`, halved for a Majorana N into a
+        light neutrino (whose width counts both charge states); computed once."""
+        if self._charge_state_width is None:
+            halve = self.model.majorana and self.daughter < 3
+            self._charge_state_width = self.width() / (2.0 if halve else 1.0)
+        return self._charge_state_width
 
     def _proposal(
         self, size: int, helicity: int, rng: np.random.Generator, conjugate: bool
