@@ -232,3 +232,29 @@ def test_heavy_daughter_decays_in_the_chain(data_dir):
     assert np.all(x[:, 8] == x[:, 10])  # N4 products share the N4 decay vertex
     position = np.stack([p[c].reshape(-1, 12)[:, 8] for c in ("x", "y", "z")], axis=1)
     assert np.all(gen.decay_volume.shape.contains(position))
+
+
+def test_generated_decay_angle_follows_the_polarised_distribution(benchmark_events):
+    """ν_μ → N4 with helicity −1, N4 → ν Z': in the N4 rest frame the ν direction relative
+    to the N4 flight direction follows 1 + h α cos θ with α = −(m² − 2m_Z'²)/(m² + 2m_Z'²)
+    (the t → bW analysing power, Jeżabek & Kühn 1989): χ² of the weighted histogram."""
+    from nuportal.generator import lorentz
+
+    _, events = benchmark_events
+    p = events.particles
+    p4 = np.stack([p["e"], p["px"], p["py"], p["pz"]], axis=1).reshape(len(events), -1, 4)
+    pdg = p["pdg"].reshape(len(events), -1)
+    sel = (pdg[:, 0] == 14) & (events.event["helicity"] == -1)
+    n4, nu = p4[sel, 3], p4[sel, 4]
+    rest = lorentz.boost(nu, n4 * np.array([1.0, -1.0, -1.0, -1.0]))
+    direction = n4[:, 1:] / np.linalg.norm(n4[:, 1:], axis=1, keepdims=True)
+    cos = np.sum(rest[:, 1:] * direction, axis=1) / np.linalg.norm(rest[:, 1:], axis=1)
+    w = events.event["weight"][sel]
+    m, mz = 0.42, 0.03
+    alpha = -(m**2 - 2 * mz**2) / (m**2 + 2 * mz**2)
+    edges = np.linspace(-1, 1, 11)
+    hist, _ = np.histogram(cos, edges, weights=w)
+    err2, _ = np.histogram(cos, edges, weights=w**2)
+    shape = np.diff(edges + (-1) * alpha * edges**2 / 2) / 2  # ∫ (1 + hα c)/2 dc, h = −1
+    chi2 = np.sum((hist - w.sum() * shape) ** 2 / err2)
+    assert stats.chi2.sf(chi2, len(hist) - 1) > 1e-3
