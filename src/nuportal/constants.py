@@ -63,6 +63,10 @@ PDG_N5 = 5915
 PDG_N6 = 5916
 PDG_ZPRIME = 5921
 PDG_DARK_SCALAR = 5925
+#: dark-sector Majorana fermions ψ_1 ... ψ_6 of the semi-visible dark-photon models
+#: (:mod:`nuportal.models.dark_sector`), ordered by increasing physical mass |m|; the dark
+#: photon A' of those models carries :data:`PDG_ZPRIME`.
+PDG_DARK_FERMIONS = (5931, 5932, 5933, 5934, 5935, 5936)
 
 
 @cache
