@@ -73,7 +73,8 @@ def profile_minimum(
         )
     forward: Callable[[FloatArray], FloatArray] = np.log if log else (lambda x: x)
     backward: Callable[[FloatArray], FloatArray] = np.exp if log else (lambda t: t)
-    t = np.linspace(*forward(np.array([low, high])), points)
+    start, stop = forward(np.array([low, high]))
+    t = np.linspace(float(start), float(stop), points)
     values = np.asarray(statistic(backward(t)), dtype=np.float64)
     if values.shape != t.shape or not np.all(np.isfinite(values)):
         raise NuportalError("the profiled statistic must return one finite value per point")
