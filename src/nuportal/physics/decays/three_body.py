@@ -47,6 +47,7 @@ from nuportal.constants import PDG_Z as _PDG_Z
 from nuportal.models.couplings import chiral_vertex
 from nuportal.models.model import Model
 from nuportal.physics import dirac
+from nuportal.physics.decays.spin_table import SpinTable
 
 _LEPTONS = ("e", "mu", "tau")
 _NEUTRINOS = ("nu_e", "nu_mu", "nu_tau")
@@ -138,6 +139,7 @@ class LeptonPairDecay:
         )
         self.mediators = self._mediators(widths or {}, on_shell)
         self._envelopes: dict[tuple[int, bool], float] = {}
+        self._tables: dict[bool, SpinTable] = {}
         self._charge_state_width: float | None = None
 
     @property
@@ -465,10 +467,13 @@ class LeptonPairDecay:
         """``n`` weighted decays (k₁, k₂, k₃, weight) without rejection: the proposal of
         :meth:`sample` with weights dΓ/dΦ / (Γ₁ p(Φ)), of mean 1, Γ₁ the width of one charge
         state (:attr:`charge_state_width`). Faster than :meth:`sample` by its acceptance,
-        at the price of weights."""
+        at the price of weights, and by evaluating the density from its spin decomposition
+        tabulated on the Dalitz plane (:class:`~nuportal.physics.decays.spin_table.SpinTable`,
+        built at the first call for each charge state; interpolation error < 1e-3 of the
+        density, tested)."""
         if not self.is_open or not self.mediators:
             raise ValueError("the channel is closed or has no coupling")
-        rate, (k1, k2, k3) = self._proposal(n, helicity, rng, conjugate)
+        rate, (k1, k2, k3) = self._proposal(n, helicity, rng, conjugate, tabulated=True)
         weight = rate * 4.0 * np.pi / self.charge_state_width
         phi = rng.uniform(0.0, 2.0 * np.pi, n)
         return _about_z(k1, phi), _about_z(k2, phi), _about_z(k3, phi), weight
@@ -482,20 +487,68 @@ class LeptonPairDecay:
             self._charge_state_width = self.width() / (2.0 if halve else 1.0)
         return self._charge_state_width
 
-    def _proposal(
-        self, size: int, helicity: int, rng: np.random.Generator, conjugate: bool
-    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        s23, jac = self._s23_map(rng.uniform(0.0, 1.0, size))
+    def mapped_density(
+        self,
+        t: np.ndarray,
+        u: np.ndarray,
+        cos_theta: np.ndarray,
+        chi: np.ndarray,
+        helicity: int,
+        *,
+        conjugate: bool = False,
+    ) -> np.ndarray:
+        """:meth:`differential_width` × ds₂₃/dt × ds₁₃/du on the unit square: s₂₃(t) from
+        :meth:`_s23_map`, s₁₃ = lo + (hi − lo) u between the Dalitz limits. Its integral over
+        t, u ∈ [0, 1], cos θ ∈ [−1, 1], χ ∈ [0, 2π] is the width of one charge state."""
+        s23, jac = self._s23_map(t)
         lo13, hi13 = self.s13_limits(s23)
-        s13 = lo13 + (hi13 - lo13) * rng.uniform(0.0, 1.0, size)
+        s13 = lo13 + (hi13 - lo13) * u
+        rate = self.differential_width(s23, s13, cos_theta, chi, helicity, conjugate=conjugate)
+        return rate * jac * (hi13 - lo13)
+
+    def spin_table(self, conjugate: bool = False) -> SpinTable:
+        """The :class:`SpinTable` of :meth:`mapped_density` / (s₁₃⁺ − s₁₃⁻) (built once per
+        charge state). Dividing out the length of the s₁₃ range, which vanishes like a square
+        root at both ends of the s₂₃ range, leaves a function that is smooth up to the edges of
+        the Dalitz plane."""
+        if conjugate not in self._tables:
+
+            def density(
+                t: np.ndarray, u: np.ndarray, c: np.ndarray, chi: np.ndarray, h: int
+            ) -> np.ndarray:
+                s23, jac = self._s23_map(t)
+                lo13, hi13 = self.s13_limits(s23)
+                s13 = lo13 + (hi13 - lo13) * u
+                rate = self.differential_width(s23, s13, c, chi, h, conjugate=conjugate)
+                return rate * jac
+
+            self._tables[conjugate] = SpinTable(density)
+        return self._tables[conjugate]
+
+    def _proposal(
+        self,
+        size: int,
+        helicity: int,
+        rng: np.random.Generator,
+        conjugate: bool,
+        *,
+        tabulated: bool = False,
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        t, u = rng.uniform(0.0, 1.0, size), rng.uniform(0.0, 1.0, size)
         cos_theta = rng.uniform(-1.0, 1.0, size)
         chi = rng.uniform(0.0, 2.0 * np.pi, size)
-        rate = self.differential_width(s23, s13, cos_theta, chi, helicity, conjugate=conjugate)
+        s23, _ = self._s23_map(t)
+        lo13, hi13 = self.s13_limits(s23)
+        s13 = lo13 + (hi13 - lo13) * u
+        if tabulated:
+            rate = self.spin_table(conjugate)(t, u, cos_theta, chi, helicity) * (hi13 - lo13)
+        else:
+            rate = self.mapped_density(t, u, cos_theta, chi, helicity, conjugate=conjugate)
         _, k1, k2, k3 = self.oriented_momenta(s23, s13, cos_theta, chi)
         if conjugate:
             flip = np.array([1.0, -1.0, -1.0, -1.0])
             k1, k2, k3 = k1 * flip, k2 * flip, k3 * flip
-        return rate * jac * (hi13 - lo13), (k1, k2, k3)
+        return rate, (k1, k2, k3)
 
 
 def _about_z(k: np.ndarray, phi: np.ndarray) -> np.ndarray:
