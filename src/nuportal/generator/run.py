@@ -342,11 +342,12 @@ class EventGenerator:
         weight = prod.weight * self.pot * case.count
         vertex = case.volume.shape.sample(n, rng)
         beam = lorentz.unit(vertex - self.source)
-        k1, k2, p1, p2, _ = lab_momenta(prod.energy, prod.q2, heavy.mass, case.sampler.ups.m_target)
+        k1, k2, p1, _, _ = lab_momenta(prod.energy, prod.q2, heavy.mass, case.sampler.ups.m_target)
         phi = rng.uniform(0.0, 2.0 * np.pi, n)
-        k1, k2, p1, p2 = (
-            lorentz.rotate_z_to(lorentz.rotate_about_z(v, phi), beam) for v in (k1, k2, p1, p2)
-        )
+        # ν along the beam, N turned by φ about it; the target at rest; p₂ by conservation
+        k1[:, 1:] = k1[:, :1] * beam
+        k2 = lorentz.rotate(lorentz.rotate_about_z(k2, phi), lorentz.rotation_to(beam))
+        p2 = k1 + p1 - k2
         # decay mode
         brs = np.array([m.branching for m in case.modes])
         pick = rng.choice(len(brs), size=n, p=brs / brs.sum())
@@ -387,10 +388,7 @@ class EventGenerator:
                 antiparticle=case.flavour < 0,
                 weighted=self.weighted_decays,
             )
-            products = [
-                lorentz.boost(lorentz.rotate_z_to(p, direction[sel]), k2[sel])
-                for p in sampled.momenta
-            ]
+            products = lorentz.to_lab(sampled.momenta, direction[sel], k2[sel])
             pid = process_ids[m_index] if process_ids else m_index
             decay = (products, sampled.pdgs, sampled.conjugate)
             group = state.select(sel)
@@ -468,10 +466,7 @@ class EventGenerator:
                     antiparticle=anti,
                     weighted=self.weighted_decays,
                 )
-                boosted = [
-                    lorentz.boost(lorentz.rotate_z_to(m, direction[sel]), k_j[sel])
-                    for m in sampled.momenta
-                ]
+                boosted = lorentz.to_lab(sampled.momenta, direction[sel], k_j[sel])
                 second = _Secondary(
                     sub_mode, boosted, sampled.pdgs, sampled.conjugate, position[sel], time[sel]
                 )
