@@ -17,6 +17,7 @@ from nuportal.models.dark_sector import (
     hnl_sector,
     inelastic_dirac_dm,
     inelastic_dm,
+    weyl_sector,
 )
 from nuportal.physics.darkphoton import aprime_channels
 from nuportal.physics.decays.channels import decay_table
@@ -107,6 +108,30 @@ def test_dirac_limit_mu_to_zero():
     np.testing.assert_allclose(split.masses, [0.0999, 0.1001, 0.2499, 0.2501], rtol=1e-12)
 
 
+def test_weyl_sector_reproduces_the_c_symmetric_sector():
+    """The same sector written in the Weyl basis (ξ_a, η_a) with charges (+1, −1): equal
+    masses, |couplings| and widths (eigenvector signs are conventions)."""
+    m, mu = np.array(M_TWO), np.array(MU_TWO)
+    weyl = weyl_sector(np.block([[mu, m], [m, mu]]), [1, 1, -1, -1], A)
+    c_sym = c_symmetric_sector(M_TWO, MU_TWO, A)
+    np.testing.assert_allclose(weyl.signed_masses, c_sym.signed_masses, rtol=1e-13)
+    np.testing.assert_allclose(np.abs(weyl.coupling), np.abs(c_sym.coupling), atol=1e-14)
+    for a, b in zip(aprime_channels(weyl), aprime_channels(c_sym), strict=True):
+        np.testing.assert_allclose(a.width, b.width, rtol=1e-12)
+
+
+def test_weyl_sector_without_c_symmetry_has_diagonal_couplings():
+    """μ_L ≠ μ_R (arXiv:2405.08081): |G_11| = |G_22| = g_D |μ_L − μ_R| / (|m_1| + |m_2|),
+    |G_12| = 2 g_D M / (|m_1| + |m_2|), from the 2 x 2 rotation (tan 2θ = 2M/(μ_L − μ_R))."""
+    big, mu_l, mu_r = 0.1, 0.012, 0.004
+    s = weyl_sector([[mu_l, big], [big, mu_r]], [1, -1], A)
+    total = s.masses.sum()
+    g = np.abs(s.coupling)
+    np.testing.assert_allclose(np.diag(g), A.g_dark * (mu_l - mu_r) / total, rtol=1e-12)
+    assert g[0, 1] == pytest.approx(2 * A.g_dark * big / total, rel=1e-12)
+    assert s.c_parity == (0, 0)
+
+
 def test_inelastic_dirac_dm_couplings():
     """i2DM (arXiv:2201.08409): Dirac χ_1, χ_2 = pairs of opposite signed masses; the A'
     couples χ_1χ_1 with g_D sin²θ, χ_2χ_2 with g_D cos²θ and χ_1χ_2 with g_D sinθ cosθ."""
@@ -168,6 +193,7 @@ def test_hnl_sector_widths_match_the_model_decay_table(fermion):
         (lambda: inelastic_dirac_dm(A, m1=0.1, delta=0.01), "theta"),
         (lambda: inelastic_dirac_dm(A, m1=0.1, delta=0.01, sin_theta=2.0), r"\[-1, 1\]"),
         (lambda: hnl_sector(build_model({"m4": 0.1, "Umu4": 1e-3})), "needs a model with a Z'"),
+        (lambda: weyl_sector([[0.0, 0.1], [0.1, 0.0]], [1, -1, 0], A), "2 finite numbers"),
     ],
 )
 def test_bad_sectors_raise(call, match):

@@ -50,6 +50,9 @@ Models
     n ≥ 1 Dirac fermions with a symmetric Dirac mass matrix M and a symmetric Majorana mass
     matrix μ (arXiv:2302.05410, Sec. 2). n = 1 is inelastic DM; μ → 0 gives n Dirac
     fermions (pairs of opposite signed masses, coupled with maximal off-diagonal strength).
+:func:`weyl_sector`
+    Any real symmetric Majorana mass matrix of Weyl fields with given dark charges (no C
+    symmetry assumed).
 :func:`hnl_sector`
     The heavy neutral leptons of a :class:`~nuportal.models.Model` with a Z' (arXiv:2302.05410,
     Sec. 2.3): the couplings are the Z' couplings of the N's (through the dark-flavour
@@ -232,7 +235,7 @@ def _real_symmetric(value: ArrayLike, name: str, n: int | None = None) -> np.nda
     if not np.all(np.isfinite(matrix)):
         raise NuportalError(f"{name} must be finite")
     if not np.allclose(matrix, matrix.T, rtol=1e-12, atol=0.0):
-        raise NuportalError(f"{name} must be symmetric (C symmetry needs M = Mᵀ, μ = μᵀ)")
+        raise NuportalError(f"{name} must be symmetric")
     return 0.5 * (matrix + matrix.T)
 
 
@@ -338,6 +341,31 @@ def c_symmetric_sector(
     return _assemble("C-symmetric", dark_photon, _c_basis(dirac, majorana), _c_current(n))
 
 
+def weyl_sector(
+    mass_matrix: ArrayLike, charges: ArrayLike, dark_photon: DarkPhoton, *, name: str = "Weyl"
+) -> DarkSector:
+    """Any sector of left-handed Weyl fields with a real symmetric Majorana mass matrix.
+
+    The most general input: ``mass_matrix`` (GeV) in a basis of Weyl fields with dark
+    charges ``charges`` (e.g. ξ and η of a Dirac fermion have +1 and −1); the states are
+    the eigenvectors of the mass matrix (signed eigenvalues), G = g_D Oᵀ diag(charges) O.
+    Covers models without the C symmetry (μ^L ≠ μ^R, "not-so-inelastic" dark matter with
+    diagonal couplings, arXiv:2405.08081) and i2DM. C-parities are reported as 0.
+
+    Examples
+    --------
+    >>> a = DarkPhoton(1.0, 1e-3, 1.0)
+    >>> s = weyl_sector([[0.01, 0.1], [0.1, 0.0]], [1, -1], a)  # μ_L = 0.01, μ_R = 0
+    >>> s.masses.round(4), abs(s.coupling.real).round(3)[0]
+    (array([0.0951, 0.1051]), array([0.05 , 0.999]))
+    """
+    matrix = _real_symmetric(mass_matrix, "the Weyl mass matrix")
+    q = np.asarray(charges, float)
+    if q.shape != (matrix.shape[0],) or not np.all(np.isfinite(q)):
+        raise NuportalError(f"charges must be {matrix.shape[0]} finite numbers, one per Weyl field")
+    return _assemble(name, dark_photon, [(matrix, 0)], np.diag(q))
+
+
 def inelastic_dm(
     dark_photon: DarkPhoton,
     *,
@@ -429,8 +457,8 @@ def inelastic_dirac_dm(
     dirac = rot @ np.diag([m1, m1 + split]) @ rot.T
     zero = np.zeros((2, 2))
     weyl_mass = np.block([[zero, dirac], [dirac, zero]])  # (ξ₀, ξ_χ, η₀, η_χ)
-    charges = np.diag([0.0, 1.0, 0.0, -1.0])
-    return _assemble("i2DM", dark_photon, [(weyl_mass, 0)], charges)
+    charges = [0.0, 1.0, 0.0, -1.0]
+    return weyl_sector(weyl_mass, charges, dark_photon, name="i2DM")
 
 
 def hnl_sector(model: Model) -> DarkSector:
