@@ -16,9 +16,11 @@ from nuportal.analysis.limits.rescale import (
     rescale,
     rescale_beam_dump,
     rescale_prompt,
+    sector_decays,
 )
 from nuportal.constants import ALPHA_EM, M_E, M_MU
 from nuportal.errors import NuportalError
+from nuportal.models.dark_sector import DarkPhoton, inelastic_dm
 from nuportal.physics.decays.hadrons import r_ratio
 
 
@@ -70,6 +72,25 @@ def test_prompt_invisible_width_closed_form():
     w = sum(minimal_widths(mass).values())
     x = lim**2
     expected = np.sqrt(0.5 * x * (1 + np.sqrt(1 + 4 * extra / (x * w))))
+    np.testing.assert_allclose(out.lower, expected, rtol=1e-12)
+
+
+def test_dark_sector_width_plugs_in():
+    """iDM with a small splitting: Γ(A' → ψ₁ψ₂) ≈ the Dirac width α_D m (1 + 2r)√(1 − 4r)/3
+    (r = m_ψ²/m²), so the prompt limit follows the closed form with that extra width."""
+    alpha_d, m_psi = 0.1, 0.05
+    sector = inelastic_dm(DarkPhoton.from_parameters(mass=0.5, epsilon=1e-3, alpha_dark=alpha_d),
+                          m1=m_psi, delta=1e-6)  # fmt: skip
+    mass = np.geomspace(0.3, 3.0, 8)
+    r = m_psi**2 / mass**2
+    dirac = alpha_d * mass * (1 + 2 * r) * np.sqrt(1 - 4 * r) / 3
+    model = sector_decays(sector)
+    dark = model.total_width(mass, np.zeros_like(mass))
+    np.testing.assert_allclose(dark, dirac, rtol=1e-4)  # splitting δ/m_ψ = 2e-5
+    lim = np.full(8, 1e-3)
+    out = rescale_prompt(_prompt(mass, lim, "mumu"), model)
+    w, x = sum(minimal_widths(mass).values()), lim**2
+    expected = np.sqrt(0.5 * x * (1 + np.sqrt(1 + 4 * dark / (x * w))))
     np.testing.assert_allclose(out.lower, expected, rtol=1e-12)
 
 

@@ -34,8 +34,8 @@ Beam dumps and displaced searches:
     is a documented approximation.
 
 The minimal dark photon's widths come from the project's one implementation of A' → ℓℓ and
-hadrons: :func:`~nuportal.physics.decays.two_body.vector_to_fermions` and the R-ratio width
-:func:`~nuportal.physics.decays.hadrons.vector_hadronic_width`.
+hadrons (:mod:`nuportal.physics.darkphoton.widths`, built on the two-body closed forms and
+the R-ratio); a dark sector's A' → ψψ width plugs in through :func:`sector_decays`.
 """
 
 from __future__ import annotations
@@ -49,10 +49,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nuportal.analysis.limits.curves import LimitCurve, check_masses
-from nuportal.constants import CHARGED_LEPTON_MASS, E_CHARGE
 from nuportal.errors import NuportalError, unknown_name_message
-from nuportal.physics.decays.hadrons import vector_hadronic_width
-from nuportal.physics.decays.two_body import vector_to_fermions
+from nuportal.models.dark_sector import DarkSector
+from nuportal.physics.darkphoton.widths import aprime_channels, aprime_to_hadrons, aprime_to_leptons
 
 __all__ = [
     "CHANNELS",
@@ -63,6 +62,7 @@ __all__ = [
     "rescale",
     "rescale_beam_dump",
     "rescale_prompt",
+    "sector_decays",
 ]
 
 #: final states of the searches: "ll" is e⁺e⁻ and μ⁺μ⁻ together
@@ -81,13 +81,8 @@ def minimal_widths(mass: ArrayLike) -> dict[str, np.ndarray]:
     hadrons: ε² α m R(m) / 3 from the R-ratio (arXiv:1801.04847, Sec. 2).
     """
     m = check_masses(mass)
-    widths = {
-        name: vector_to_fermions(
-            m, CHARGED_LEPTON_MASS[lep], CHARGED_LEPTON_MASS[lep], E_CHARGE, E_CHARGE
-        )
-        for name, lep in _LEPTONS.items()
-    }
-    widths["hadrons"] = vector_hadronic_width(m, 1.0)
+    widths = {name: aprime_to_leptons(m, 1.0, lep) for name, lep in _LEPTONS.items()}
+    widths["hadrons"] = aprime_to_hadrons(m, 1.0)
     return widths
 
 
@@ -155,6 +150,23 @@ class ModifiedDarkPhoton:
 
 #: the minimal dark photon (the model the published limits assume)
 MinimalDarkPhoton = ModifiedDarkPhoton()
+
+
+def sector_decays(sector: DarkSector) -> ModifiedDarkPhoton:
+    """The A' of a dark sector for the rescaling: Γ(A' → ψ_i ψ_j) as an ε-independent width.
+
+    The width is evaluated at each A' mass of a curve with the sector's dark-fermion masses
+    and couplings held fixed (:func:`nuportal.physics.darkphoton.widths.aprime_channels`).
+    Every ψψ decay counts as unseen by the visible searches: semi-visible chains give no
+    resonant ℓ⁺ℓ⁻ pair at m_A', and in beam dumps the ψ decay products are not counted
+    (conservative: the rescaled limit can only be weaker than with them).
+    """
+
+    def dark_width(mass: np.ndarray) -> np.ndarray:
+        channels = aprime_channels(sector, mass)
+        return np.sum([c.width for c in channels if c.states], axis=0)
+
+    return ModifiedDarkPhoton(invisible_width=dark_width)
 
 
 def _branching(
