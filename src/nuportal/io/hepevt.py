@@ -287,44 +287,17 @@ def read_hepevt(path: str | os.PathLike[str], *, weight: float = 1.0) -> Events:
     ``weight`` argument, ``process`` 0 (label ``"hepevt"``), ``helicity`` 0 and ``q2``
     NaN. Status 20 becomes the in-memory target status 11; mothers are ``mother1 - 1``.
     """
-    try:
-        with open(path, "rb") as stream:
-            lines = stream.read().split(b"\n")
-    except FileNotFoundError:
-        raise NuportalError(f"event file {path} does not exist") from None
-    if lines and not lines[-1].strip():
-        lines.pop()
-    headers: list[int] = []
-    counts: list[int] = []
-    i = 0
-    try:
-        while i < len(lines):
-            number = int(lines[i].split()[1])
-            headers.append(i)
-            counts.append(number)
-            i += number + 1
-    except (IndexError, ValueError):
-        raise NuportalError(f"{path}: line {i + 1} is not an event header 'number count'") from None
-    if i != len(lines):
-        raise NuportalError(f"{path}: the last event is truncated")
-    is_particle = np.ones(len(lines), bool)
-    is_particle[headers] = False
-    body = b" ".join(line for line, keep in zip(lines, is_particle, strict=True) if keep)
-    table = np.array(body.split(), dtype=np.float64) if body else np.zeros(0)
-    if table.size % 15:
-        raise NuportalError(f"{path}: particle lines must have 15 fields")
-    table = table.reshape(-1, 15)
+    counts, columns = _parse(path)
     n = len(counts)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    status = table[:, 0].astype(np.int32)
+    status = columns["status"]
     status[status == NUHEPMC_STATUS_TARGET] = STATUS_TARGET
-    mother = table[:, 2].astype(np.int32) - 1
+    mother = columns["mother"] - 1
     particles: dict[str, np.ndarray] = {
-        "pdg": table[:, 1].astype(np.int64),
+        "pdg": columns["pdg"],
         "status": status,
         "mother": mother,
-        **{k: table[:, 6 + j] for j, k in enumerate(("px", "py", "pz", "e"))},
-        **{k: table[:, 11 + j] for j, k in enumerate(("x", "y", "z", "t"))},
+        **{k: columns[k] for k in ("px", "py", "pz", "e", "x", "y", "z", "t")},
     }
     event_of_row = np.repeat(np.arange(n), counts)
     beam = np.flatnonzero(status == STATUS_BEAM)
@@ -335,14 +308,88 @@ def read_hepevt(path: str | os.PathLike[str], *, weight: float = 1.0) -> Events:
     decay = np.full((n, 4), np.nan)
     rows = np.flatnonzero(secondary)
     first = rows[np.unique(event_of_row[rows], return_index=True)[1]]
-    decay[event_of_row[first]] = table[first][:, 11:15]
+    decay[event_of_row[first]] = np.column_stack([columns[c][first] for c in "xyzt"])
     event = {
         "weight": np.full(n, float(weight)),
         "process": np.zeros(n, np.int32),
         "helicity": np.zeros(n, np.int8),
-        "enu": table[beam, 9],
+        "enu": columns["e"][beam],
         "q2": np.full(n, np.nan),
-        **{f"vertex_{c}": table[beam, 11 + j] for j, c in enumerate("xyzt")},
+        **{f"vertex_{c}": columns[c][beam] for c in "xyzt"},
         **{f"decay_{c}": decay[:, j] for j, c in enumerate("xyzt")},
     }
     return Events(event, particles, offsets, ("hepevt",), {})
+
+
+#: columns kept by the reader: name → (field index on a particle line, dtype)
+_READ_FIELDS: dict[str, tuple[int, type]] = {
+    "status": (0, np.int32),
+    "pdg": (1, np.int64),
+    "mother": (2, np.int32),
+    **{k: (6 + j, np.float64) for j, k in enumerate(("px", "py", "pz", "e"))},
+    **{k: (11 + j, np.float64) for j, k in enumerate(("x", "y", "z", "t"))},
+}
+#: bytes of text parsed at once by the reader (bounds its memory besides the result)
+READ_BLOCK = 1 << 25
+
+
+def _parse(path: str | os.PathLike[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Particle counts per event and the kept particle columns of a HEPEVT file, parsed in
+    blocks of :data:`READ_BLOCK` bytes (the event structure is followed per event, the
+    numbers are converted per block by numpy)."""
+    counts: list[int] = []
+    pieces: dict[str, list[np.ndarray]] = {k: [] for k in _READ_FIELDS}
+    pending = 0  # particle lines still to come in the current event
+    line_no = 0
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below, also on errors
+    except FileNotFoundError:
+        raise NuportalError(f"event file {path} does not exist") from None
+    with stream:
+        while lines := stream.readlines(READ_BLOCK):
+            i, n_lines, skipped = 0, len(lines), 0
+            while i < n_lines:
+                if pending:
+                    step = min(pending, n_lines - i)
+                    i, pending = i + step, pending - step
+                    continue
+                fields = lines[i].split()
+                if not fields and i == n_lines - 1:
+                    lines[i], skipped = b"", skipped + 1  # a final empty line
+                    break
+                if len(fields) != 2 or not fields[1].isdigit():
+                    raise NuportalError(
+                        f"{path}: line {line_no + i + 1} is not an event header 'number count'"
+                    )
+                pending = int(fields[1])
+                counts.append(pending)
+                lines[i], skipped = b"", skipped + 1
+                i += 1
+            line_no += n_lines
+            _convert(b"".join(lines), n_lines - skipped, path, pieces)
+    if pending:
+        raise NuportalError(f"{path}: the last event is truncated")
+    return np.asarray(counts, np.int64), {
+        k: np.concatenate(v) if v else np.zeros(0, _READ_FIELDS[k][1]) for k, v in pieces.items()
+    }
+
+
+def _convert(
+    text: bytes, rows: int, path: str | os.PathLike[str], pieces: dict[str, list[np.ndarray]]
+) -> None:
+    """Append the kept columns of ``rows`` particle lines (``text``) to ``pieces``."""
+    if not rows:
+        return
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(text.decode("ascii"), sep=" ")  # type: ignore[call-overload]
+        except (DeprecationWarning, ValueError, UnicodeDecodeError):
+            values = np.zeros(0)
+    if values.size != 15 * rows:
+        raise NuportalError(f"{path}: particle lines must have 15 numeric fields")
+    table = values.reshape(rows, 15)
+    for name, (column, dtype) in _READ_FIELDS.items():
+        pieces[name].append(table[:, column].astype(dtype))
