@@ -385,7 +385,7 @@ def _convert(
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:
-            values = np.fromstring(text.decode("ascii"), sep=" ")  # type: ignore[call-overload]
+            values = np.fromstring(text.decode("ascii"), sep=" ")
         except (DeprecationWarning, ValueError, UnicodeDecodeError):
             values = np.zeros(0)
     if values.size != 15 * rows:
