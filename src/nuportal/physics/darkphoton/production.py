@@ -55,7 +55,9 @@ NA64 yield per electron on target
     (from photons that convert after a hard bremsstrahlung) and the ≈ 1 % share of the
     scintillator in the radiation length of a Pb–Sc shashlik are neglected, so the yield
     is per radiation length of lead. This is the "thin target × effective radiation length"
-    approximation; with a cut E_A' > E₀/2 it is accurate to tens of percent.
+    approximation; with a cut E_A' > E₀/2 it is accurate to tens of percent. The recoil
+    electron must keep a minimum energy (NA64's pre-shower trigger), which removes the
+    x → 1 end of the spectrum (about half of the A' at m_A' ≳ 100 MeV).
 """
 
 from __future__ import annotations
@@ -365,11 +367,15 @@ class ShowerTarget:
         for E > 0.3 GeV in the pre-shower, the first 4 X₀ of the ECAL, where the recoil
         electron showers; *unverified*, recalled from arXiv:1610.02988 and not found in
         a stored page).
+    radiation_length_cm : float
+        Radiation length of the calorimeter in cm, to place vertices (default 45/40: a
+        45 cm Pb–Sc shashlik of 40 X₀, *unverified*).
     """
 
     material: Target = LEAD
     depth: float = 40.0
     recoil_min: float = 0.3
+    radiation_length_cm: float = 45.0 / 40.0
 
 
 NA64_ECAL = ShowerTarget()

@@ -1,0 +1,513 @@
+"""Events of dark-photon production with the A' decay chain, at BaBar and at NA64.
+
+Production (:mod:`nuportal.physics.darkphoton.production`):
+
+* **BaBar**, e⁺e⁻ → γ A': cos θ* of the photon from the closed-form CDF of dσ/dcos θ*
+  (inverted by bisection), φ uniform, back-to-back in the centre-of-mass frame, boosted to
+  the lab (e⁻ beam along +z) with the exact beam four-momenta; interaction point at the
+  origin. Weight: σ(window) × integrated luminosity.
+* **NA64**, e⁻ Z → e⁻ Z A' in the ECAL: the radiating electron's energy and depth from the
+  Bethe–Heitler track length of the primary (the bins of
+  :func:`~nuportal.physics.darkphoton.production.yield_per_electron`), x = E_A'/E_e from the
+  IWW dσ/dx, the A' angle from BEST Eq. (A12) at that x (w = E_e² x θ² by bisection of its
+  CDF, θ ≤ 0.5 rad). The recoil system e⁻ Z is then a two-body state of invariant mass
+  M_X (exact four-momentum conservation) in which the electron is emitted along the
+  system's direction: the minimal momentum transfer to the nucleus, the configuration that
+  dominates the WW integral. Vertex on the beam axis at the sampled depth (z = 0 is the
+  ECAL front face). Weight: A' yield per electron × electrons on target.
+
+Decay chain (prompt A'): each event picks one :class:`Chain` with probability ∝ its
+branching ratio; the weight is multiplied by the summed branching ratio of the simulated
+chains, so that the sum of weights is the expected number of events in those chains.
+
+* A' → ψ_i ψ_j (or ℓ⁻ℓ⁺) isotropic in the A' rest frame (the A' polarisation is averaged);
+* semi-visible chains: ψ_j flies a lab distance drawn from the exponential law of mean
+  βγ cτ and decays into ψ_k ℓ⁻ℓ⁺ with Dalitz points from the chain's three-body decay
+  object (:class:`ThreeBodyDecay`, e.g. the exact off-shell-A' decay of
+  :mod:`nuportal.physics.darkphoton.fermions`), isotropically oriented in its rest frame.
+
+The record is :class:`~nuportal.generator.events.Events` (write it with
+:func:`nuportal.io.write_events`). Rows per event: BaBar e⁻ beam, e⁺ beam (status 4), γ,
+A' (status 2); NA64 radiating e⁻ (4), nucleus (20), e⁻, recoil nucleus, A' (2); then the
+chain: ψ_i, ψ_j (2 if it decays), ψ_k, ℓ⁻, ℓ⁺ (mothers: the A' row, then the ψ_j row).
+Event columns: ``enu`` holds the incoming electron energy, ``q2`` the momentum transfer
+−(P_Z − P_Z')² to the nucleus (0 at BaBar), ``decay_*`` the ψ_j decay vertex (the A'
+vertex for chains without a displaced decay), ``helicity`` 0, ``process`` the chain.
+Units: GeV, cm, ns.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from scipy.integrate import cumulative_trapezoid
+from scipy.special import gammainc
+
+from nuportal.constants import PDG_ELECTRON, PDG_PHOTON, PDG_ZPRIME
+from nuportal.errors import NuportalError
+from nuportal.generator.events import (
+    STATUS_BEAM,
+    STATUS_DECAYED,
+    STATUS_FINAL,
+    STATUS_TARGET,
+    Events,
+)
+from nuportal.generator.lorentz import boost, rotate_about_z, rotate_z_to
+from nuportal.physics.darkphoton import production as prod
+from nuportal.physics.nuclei import nucleus
+from nuportal.units import C_CM_PER_NS
+
+KINDS = ("invisible", "semi-visible", "visible")
+#: largest A' angle sampled at NA64 (rad); the WW small-angle form is used below it
+THETA_MAX = 0.5
+#: BaBar 2017 mono-photon data set, 53 fb⁻¹ (arXiv:1702.03327), in cm⁻²
+BABAR_LUMINOSITY = 53e39
+
+
+class ThreeBodyDecay(Protocol):
+    """ψ_j → ψ_k ℓ⁻ ℓ⁺ Dalitz sampler (the interface of ``fermions.OffShellDecay``)."""
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` unweighted Dalitz points (s = m²_ℓℓ, t = m²_{kℓ⁻}) in GeV²."""
+        ...
+
+    def momenta(self, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ψ_k, ℓ⁻, ℓ⁺) four-momenta (n, 4) in the ψ_j rest frame, any fixed orientation."""
+        ...
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One decay chain of the A' and its branching ratio.
+
+    Attributes
+    ----------
+    label : str
+        E.g. ``"A' -> psi1 (psi2 -> psi1 e- e+)"``.
+    branching : float
+        BR of the whole chain, BR(A' → ψ_i ψ_j) × BR(ψ_j → ψ_k ℓℓ) for semi-visible chains.
+    kind : {"invisible", "semi-visible", "visible"}
+        A' → ψ_i ψ_j with both stable (or decaying invisibly); A' → ψ_i (ψ_j → ψ_k ℓ⁻ℓ⁺);
+        prompt A' → ℓ⁻ℓ⁺.
+    pdgs, masses : tuple
+        PDG numbers and masses (GeV) of the products in record order: (ψ_i, ψ_j),
+        (ψ_i, ψ_j, ψ_k, ℓ⁻, ℓ⁺) or (ℓ⁻, ℓ⁺).
+    ctau : float
+        Proper decay length cτ of ψ_j in cm (semi-visible chains; ``inf`` otherwise).
+    decay : ThreeBodyDecay or None
+        The ψ_j → ψ_k ℓ⁻ℓ⁺ sampler (semi-visible chains).
+    """
+
+    label: str
+    branching: float
+    kind: str
+    pdgs: tuple[int, ...]
+    masses: tuple[float, ...]
+    ctau: float = math.inf
+    decay: ThreeBodyDecay | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        sizes = {"invisible": 2, "semi-visible": 5, "visible": 2}
+        if self.kind not in sizes:
+            raise NuportalError(f"unknown chain kind {self.kind!r}; allowed: {', '.join(KINDS)}")
+        if len(self.pdgs) != sizes[self.kind] or len(self.masses) != sizes[self.kind]:
+            raise NuportalError(
+                f"a {self.kind} chain has {sizes[self.kind]} products (pdgs and masses); "
+                f"got {len(self.pdgs)} and {len(self.masses)}"
+            )
+        if not 0.0 <= self.branching <= 1.0:
+            raise NuportalError(f"branching ratio must lie in [0, 1]; got {self.branching}")
+        if self.kind == "semi-visible":
+            if self.decay is None or not self.ctau > 0:
+                raise NuportalError("a semi-visible chain needs a three-body decay and cτ > 0")
+            if self.masses[1] <= self.masses[2] + self.masses[3] + self.masses[4]:
+                raise NuportalError("ψ_j must be heavier than ψ_k ℓ⁻ ℓ⁺")
+
+    def threshold(self) -> float:
+        """Smallest A' mass (GeV) that decays into the first two products."""
+        return self.masses[0] + self.masses[1]
+
+
+def _lab_direction(n: int, rng: np.random.Generator) -> np.ndarray:
+    cos = rng.uniform(-1.0, 1.0, n)
+    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    sin = np.sqrt(1.0 - cos**2)
+    return np.stack([sin * np.cos(phi), sin * np.sin(phi), cos], axis=-1)
+
+
+def two_body(
+    parent: np.ndarray, m1: float, m2: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Isotropic two-body decay of ``parent`` (n, 4) in its rest frame, boosted to the lab."""
+    big = np.sqrt(np.clip(parent[:, 0] ** 2 - np.sum(parent[:, 1:] ** 2, axis=-1), 0.0, None))
+    lam = (big**2 - (m1 + m2) ** 2) * (big**2 - (m1 - m2) ** 2)
+    p = np.sqrt(np.clip(lam, 0.0, None)) / (2.0 * big)
+    direction = _lab_direction(len(big), rng)
+    space = p[:, None] * direction
+    d1 = np.concatenate([np.sqrt(p**2 + m1**2)[:, None], space], axis=-1)
+    d2 = np.concatenate([np.sqrt(p**2 + m2**2)[:, None], -space], axis=-1)
+    return boost(d1, parent), boost(d2, parent)
+
+
+def _invert(cdf, target: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Vectorised bisection for cdf(x) = target on [lo, hi] (cdf increasing), 60 steps."""
+    lo, hi = lo.copy(), hi.copy()
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        below = cdf(mid) < target
+        lo = np.where(below, mid, lo)
+        hi = np.where(below, hi, mid)
+    return 0.5 * (lo + hi)
+
+
+@dataclass
+class Production:
+    """Lab-frame production of a batch: the record rows before the A' products.
+
+    ``momenta`` and ``pdgs``/``statuses``/``mothers`` list the rows (beam(s), [target],
+    recoil(s) or photon) ending with the A' (last row); ``vertex`` (n, 3) in cm,
+    ``energy`` the incoming electron energy, ``q2`` the momentum transfer to the nucleus,
+    ``rate`` the expected number of A', ``cross_section`` the production cross section in
+    cm² (per atom at NA64, at the beam energy).
+    """
+
+    momenta: list[np.ndarray]
+    pdgs: list[int]
+    statuses: list[int]
+    mothers: list[int]
+    vertex: np.ndarray
+    energy: np.ndarray
+    q2: np.ndarray
+    rate: float
+    cross_section: float
+
+    @property
+    def aprime(self) -> np.ndarray:
+        """A' four-momenta (n, 4)."""
+        return self.momenta[-1]
+
+
+def babar_production(
+    m_aprime: float,
+    epsilon: float,
+    n: int,
+    rng: np.random.Generator,
+    collider: prod.Collider = prod.BABAR,
+    cos_window: tuple[float, float] = (-0.9, 0.9),
+    luminosity: float = BABAR_LUMINOSITY,
+) -> Production:
+    """e⁺e⁻ → γ A' in the lab with the photon in ``cos_window`` (CM); ``rate`` in events.
+
+    ``luminosity`` in cm⁻² (default 53 fb⁻¹); ``rate`` = σ(window) × luminosity.
+    """
+    lo, hi = cos_window
+    sigma = float(prod.sigma_gamma_aprime(m_aprime, epsilon, lo, hi, collider))
+    me = prod.M_ELECTRON
+    e_minus, e_plus = collider.e_electron, collider.e_positron
+    beam_m = np.array([e_minus, 0.0, 0.0, math.sqrt(e_minus**2 - me**2)])
+    beam_p = np.array([e_plus, 0.0, 0.0, -math.sqrt(e_plus**2 - me**2)])
+    total = beam_m + beam_p
+    root_s = math.sqrt(total[0] ** 2 - total[3] ** 2)
+    target = rng.uniform(0.0, 1.0, n) * prod.radiative_cdf(m_aprime, hi, lo, collider)
+    cos = _invert(
+        lambda c: prod.radiative_cdf(m_aprime, c, lo, collider),
+        target,
+        np.full(n, lo),
+        np.full(n, hi),
+    )
+    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    omega = (root_s**2 - m_aprime**2) / (2.0 * root_s)
+    sin = np.sqrt(1.0 - cos**2)
+    photon = omega * np.stack([np.ones(n), sin * np.cos(phi), sin * np.sin(phi), cos], axis=-1)
+    aprime = np.concatenate([np.full((n, 1), root_s - omega), -photon[:, 1:]], axis=-1)
+    frame = np.tile(total, (n, 1))
+    return Production(
+        momenta=[
+            np.tile(beam_m, (n, 1)),
+            np.tile(beam_p, (n, 1)),
+            boost(photon, frame),
+            boost(aprime, frame),
+        ],
+        pdgs=[PDG_ELECTRON, -PDG_ELECTRON, PDG_PHOTON, PDG_ZPRIME],
+        statuses=[STATUS_BEAM, STATUS_BEAM, STATUS_FINAL, STATUS_DECAYED],
+        mothers=[-1, -1, 0, 0],
+        vertex=np.zeros((n, 3)),
+        energy=np.full(n, e_minus),
+        q2=np.zeros(n),
+        rate=sigma * luminosity,
+        cross_section=sigma,
+    )
+
+
+def _sample_x(
+    m_aprime: float, e: float, x_min: float, x_max: float, u: np.ndarray, target: prod.Target
+) -> np.ndarray:
+    """x from dσ/dx at electron energy ``e``: inverse of the piecewise-linear CDF in ln(1−x)."""
+    x = prod.x_grid(m_aprime, e, x_min, x_max, points=800)
+    density = prod.dsigma_dx_brems(x, m_aprime, 1.0, e, target) * (1.0 - x)
+    v = -np.log1p(-x)
+    cdf = cumulative_trapezoid(density, v, initial=0.0)
+    return -np.expm1(-np.interp(u * cdf[-1], cdf, v))
+
+
+def _sample_theta(
+    x: np.ndarray, m_aprime: float, e: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """A' angle from BEST Eq. (A12) at fixed x (χ at θ = 0), θ ≤ :data:`THETA_MAX`."""
+    w_max = e**2 * x * THETA_MAX**2
+    target = rng.uniform(0.0, 1.0, len(x)) * prod.brems_angular_cdf(w_max, x, m_aprime)
+    log_w = _invert(
+        lambda lw: prod.brems_angular_cdf(np.exp(lw), x, m_aprime),
+        target,
+        np.log(w_max) - 60.0,
+        np.log(w_max),
+    )
+    return np.sqrt(np.exp(log_w) / (e**2 * x))
+
+
+def na64_production(
+    m_aprime: float,
+    epsilon: float,
+    n: int,
+    rng: np.random.Generator,
+    e0: float = 100.0,
+    energy_cut: float = 50.0,
+    ecal: prod.ShowerTarget = prod.NA64_ECAL,
+    electrons_on_target: float = 2.84e11,
+    bins: int = 24,
+) -> Production:
+    """e⁻ Z → e⁻ Z A' with E_A' > ``energy_cut`` in the ECAL (module docstring).
+
+    ``rate`` = A' per electron on target × ``electrons_on_target``. Vertices on the z axis
+    at the sampled depth (cm from the ECAL front face).
+    """
+    rate = prod.yield_per_electron(m_aprime, epsilon, e0, energy_cut, ecal, bins)
+    rate *= electrons_on_target
+    material = ecal.material
+    edges = np.linspace(0.0, math.log(e0 / energy_cut), bins + 1)
+    lengths = np.diff(prod.primary_track_length(edges, ecal.depth))
+    centres = e0 * np.exp(-0.5 * (edges[1:] + edges[:-1]))
+    x_hi = 1.0 - ecal.recoil_min / centres
+    sig = np.array(
+        [
+            prod.sigma_brems(m_aprime, 1.0, float(e), energy_cut / e, float(h), material)
+            for e, h in zip(centres, x_hi, strict=True)
+        ]
+    )
+    if not np.sum(lengths * sig) > 0:
+        raise NuportalError(f"no A' of mass {m_aprime} GeV is produced above {energy_cut} GeV")
+    which = rng.choice(bins, size=n, p=lengths * sig / np.sum(lengths * sig))
+    u = rng.uniform(0.0, 1.0, n)
+    x, depth = np.empty(n), np.empty(n)
+    t_grid = np.linspace(0.0, ecal.depth, 2001)
+    for k in np.unique(which):  # one sampler per energy bin
+        sel = which == k
+        x[sel] = _sample_x(m_aprime, centres[k], energy_cut / centres[k], x_hi[k], u[sel], material)
+        shape = 4.0 * t_grid / 3.0
+        density = gammainc(shape, edges[k + 1]) - gammainc(shape, edges[k])
+        density[0] = 0.0
+        cdf = cumulative_trapezoid(density, t_grid, initial=0.0)
+        depth[sel] = np.interp(rng.uniform(0.0, cdf[-1], int(sel.sum())), cdf, t_grid)
+    energy = centres[which]
+    theta = _sample_theta(x, m_aprime, energy, rng)
+    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    k_abs = np.sqrt((x * energy) ** 2 - m_aprime**2)
+    aprime = np.stack(
+        [
+            x * energy,
+            k_abs * np.sin(theta) * np.cos(phi),
+            k_abs * np.sin(theta) * np.sin(phi),
+            k_abs * np.cos(theta),
+        ],
+        axis=-1,
+    )
+    nuc = nucleus(material.nucleus)
+    me = prod.M_ELECTRON
+    zeros = np.zeros(n)
+    beam = np.stack([energy, zeros, zeros, np.sqrt(energy**2 - me**2)], axis=-1)
+    at_rest = np.stack([np.full(n, nuc.mass), zeros, zeros, zeros], axis=-1)
+    rest = beam + at_rest - aprime
+    mass_x2 = rest[:, 0] ** 2 - np.sum(rest[:, 1:] ** 2, axis=-1)
+    if np.any(mass_x2 <= (nuc.mass + me) ** 2):
+        raise NuportalError("unphysical e- Z recoil system (A' sampled beyond the kinematic limit)")
+    mass_x = np.sqrt(mass_x2)
+    p_star = np.sqrt((mass_x2 - (nuc.mass + me) ** 2) * (mass_x2 - (nuc.mass - me) ** 2))
+    p_star /= 2.0 * mass_x
+    forward = np.stack([np.sqrt(p_star**2 + me**2), zeros, zeros, p_star], axis=-1)
+    electron = boost(rotate_z_to(forward, rest[:, 1:]), rest)
+    recoil = rest - electron
+    transfer = recoil - at_rest
+    q2 = np.sum(transfer[:, 1:] ** 2, axis=-1) - transfer[:, 0] ** 2
+    vertex = np.stack([zeros, zeros, depth * ecal.radiation_length_cm], axis=-1)
+    return Production(
+        momenta=[beam, at_rest, electron, recoil, aprime],
+        pdgs=[PDG_ELECTRON, nuc.pdgid, PDG_ELECTRON, nuc.pdgid, PDG_ZPRIME],
+        statuses=[STATUS_BEAM, STATUS_TARGET, STATUS_FINAL, STATUS_FINAL, STATUS_DECAYED],
+        mothers=[-1, -1, 0, 0, 0],
+        vertex=vertex,
+        energy=energy,
+        q2=q2,
+        rate=rate,
+        cross_section=prod.sigma_brems(
+            m_aprime, epsilon, e0, energy_cut / e0, 1.0 - ecal.recoil_min / e0, material
+        ),
+    )
+
+
+@dataclass
+class ChainDecay:
+    """Lab four-momenta of a chain's products, the ψ_j decay vertex (cm) and time (ns)."""
+
+    momenta: list[np.ndarray]
+    vertex: np.ndarray
+    time: np.ndarray
+
+
+def decay_chain(
+    aprime: np.ndarray, vertex: np.ndarray, chain: Chain, rng: np.random.Generator
+) -> ChainDecay:
+    """Decay the A' (n, 4), produced at ``vertex`` (n, 3) at t = 0, into ``chain``."""
+    n = len(aprime)
+    if np.any(aprime[:, 0] ** 2 - np.sum(aprime[:, 1:] ** 2, axis=-1) <= chain.threshold() ** 2):
+        raise NuportalError(f"the A' is below the threshold of {chain.label!r}")
+    first, second = two_body(aprime, chain.masses[0], chain.masses[1], rng)
+    if chain.kind != "semi-visible" or chain.decay is None:
+        return ChainDecay([first, second], vertex.copy(), np.zeros(n))
+    p_abs = np.linalg.norm(second[:, 1:], axis=-1)
+    length = rng.exponential(1.0, n) * p_abs / chain.masses[1] * chain.ctau
+    decay_vertex = vertex + length[:, None] * second[:, 1:] / p_abs[:, None]
+    time = length * second[:, 0] / p_abs / C_CM_PER_NS
+    s, t = chain.decay.sample(n, rng)
+    rest = chain.decay.momenta(s, t)
+    direction = _lab_direction(n, rng)
+    phi = rng.uniform(0.0, 2.0 * np.pi, n)
+    lab = [boost(rotate_z_to(rotate_about_z(p, phi), direction), second) for p in rest]
+    return ChainDecay([first, second, *lab], decay_vertex, time)
+
+
+def assemble(
+    production: Production,
+    chains: Sequence[Chain],
+    rng: np.random.Generator,
+    metadata: dict | None = None,
+) -> Events:
+    """The event record: each event gets one chain (probability ∝ BR), then its decays."""
+    n = len(production.vertex)
+    branching = np.array([c.branching for c in chains], float)
+    if not chains or not branching.sum() > 0:
+        raise NuportalError("give at least one decay chain with a positive branching ratio")
+    which = rng.choice(len(chains), size=n, p=branching / branching.sum())
+    weight = production.rate * branching.sum() / n
+    pieces = []
+    for index in np.unique(which):
+        sel = which == index
+        chain = chains[index]
+        decay = decay_chain(production.aprime[sel], production.vertex[sel], chain, rng)
+        pieces.append(_record(production, sel, chain, decay, int(index), weight))
+    events = Events.concatenate(pieces)
+    events.metadata = dict(metadata or {})
+    return Events(
+        events.event,
+        events.particles,
+        events.offsets,
+        tuple(c.label for c in chains),
+        events.metadata,
+    )
+
+
+def _record(
+    production: Production,
+    sel: np.ndarray,
+    chain: Chain,
+    decay: ChainDecay,
+    process: int,
+    weight: float,
+) -> Events:
+    n = int(sel.sum())
+    a_row = len(production.pdgs) - 1
+    statuses = [*production.statuses, STATUS_FINAL, STATUS_FINAL]
+    mothers = [*production.mothers, a_row, a_row]
+    if chain.kind == "semi-visible":
+        statuses[-1] = STATUS_DECAYED
+        statuses += [STATUS_FINAL] * 3
+        mothers += [a_row + 2] * 3
+    momenta = [p[sel] for p in production.momenta] + decay.momenta
+    vertex, zero = production.vertex[sel], np.zeros(n)
+    places = [(vertex, zero)] * (a_row + 3) + [(decay.vertex, decay.time)] * (
+        len(momenta) - a_row - 3
+    )
+    count = len(momenta)
+
+    def stack(cols: list[np.ndarray]) -> np.ndarray:
+        return np.stack(cols, axis=1).ravel()
+
+    particles = {
+        "pdg": np.tile([*production.pdgs, *chain.pdgs], n),
+        "status": np.tile(statuses, n),
+        "mother": np.tile(mothers, n),
+        "e": stack([p[:, 0] for p in momenta]),
+        "px": stack([p[:, 1] for p in momenta]),
+        "py": stack([p[:, 2] for p in momenta]),
+        "pz": stack([p[:, 3] for p in momenta]),
+        "x": stack([pl[0][:, 0] for pl in places]),
+        "y": stack([pl[0][:, 1] for pl in places]),
+        "z": stack([pl[0][:, 2] for pl in places]),
+        "t": stack([pl[1] for pl in places]),
+    }
+    event = {
+        "weight": np.full(n, weight),
+        "process": np.full(n, process),
+        "helicity": np.zeros(n),
+        "enu": production.energy[sel],
+        "q2": production.q2[sel],
+        "vertex_x": vertex[:, 0],
+        "vertex_y": vertex[:, 1],
+        "vertex_z": vertex[:, 2],
+        "vertex_t": zero,
+        "decay_x": decay.vertex[:, 0],
+        "decay_y": decay.vertex[:, 1],
+        "decay_z": decay.vertex[:, 2],
+        "decay_t": decay.time,
+    }
+    offsets = np.arange(n + 1, dtype=np.int64) * count
+    return Events(event, particles, offsets, (), {})
+
+
+def generate(
+    experiment: str,
+    m_aprime: float,
+    epsilon: float,
+    chains: Sequence[Chain],
+    n_events: int,
+    seed: int,
+) -> Events:
+    """``n_events`` weighted events at ``"babar"`` or ``"na64"`` with default set-ups.
+
+    Every random number comes from ``numpy.random.default_rng(seed)``. BaBar: photon in
+    |cos θ*| < 0.9, 53 fb⁻¹; NA64: 100 GeV e⁻ on the lead ECAL, E_A' > 50 GeV,
+    2.84e11 electrons on target. For other set-ups call :func:`babar_production` or
+    :func:`na64_production` and :func:`assemble`.
+    """
+    if n_events <= 0:
+        raise NuportalError(f"the number of events must be positive; got {n_events}")
+    rng = np.random.default_rng(seed)
+    makers: dict[str, Callable[..., Production]] = {
+        "babar": babar_production,
+        "na64": na64_production,
+    }
+    if experiment not in makers:
+        raise NuportalError(f"unknown experiment {experiment!r}; allowed: babar, na64")
+    production = makers[experiment](m_aprime, epsilon, n_events, rng)
+    metadata = {
+        "experiment": experiment,
+        "model": {"m_aprime": m_aprime, "epsilon": epsilon},
+        "seed": seed,
+        "expected_events": production.rate * sum(c.branching for c in chains),
+        "flux_averaged_total_cross_section": production.cross_section,
+        "units": {"energy": "GeV", "length": "cm", "time": "ns", "cross_section": "cm2"},
+    }
+    return assemble(production, chains, rng, metadata)

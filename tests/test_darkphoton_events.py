@@ -1,0 +1,206 @@
+"""Dark-photon events at BaBar and NA64 with the A' decay chain (nuportal.generator.darkphoton)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nuportal.constants import PDG_DARK_FERMIONS
+from nuportal.errors import NuportalError
+from nuportal.generator import darkphoton as gen
+from nuportal.generator.lorentz import boost
+from nuportal.io import read_parquet, write_events
+from nuportal.physics.darkphoton import production as prod
+
+M_E = prod.M_ELECTRON
+
+
+class ToyDecay:
+    """ψ_j → ψ_k ℓ⁻ℓ⁺ with m²_ℓℓ uniform and a fixed orientation (the generator rotates it)."""
+
+    def __init__(self, m_parent: float, m_daughter: float, m_lepton: float = M_E) -> None:
+        self.big, self.m_k, self.m_l = m_parent, m_daughter, m_lepton
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        s = rng.uniform((2 * self.m_l) ** 2, (self.big - self.m_k) ** 2, n)
+        return s, np.zeros(n)
+
+    def momenta(self, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        big, m_k = self.big, self.m_k
+        p = np.sqrt((big**2 - (m_k + np.sqrt(s)) ** 2) * (big**2 - (m_k - np.sqrt(s)) ** 2))
+        p /= 2 * big
+        zero = np.zeros_like(s)
+        k = np.stack([np.sqrt(p**2 + m_k**2), zero, zero, p], axis=-1)
+        pair = np.stack([big - k[:, 0], zero, zero, -p], axis=-1)
+        q = np.sqrt(s / 4 - self.m_l**2)
+        half = np.sqrt(s) / 2
+        l1 = boost(np.stack([half, q, zero, zero], axis=-1), pair)
+        return k, l1, pair - l1
+
+
+PSI1, PSI2 = PDG_DARK_FERMIONS[:2]
+
+
+def toy_chains(ctau: float = 10.0, m1: float = 0.05, m2: float = 0.1) -> list[gen.Chain]:
+    """A' → ψ1 (ψ2 → ψ1 e⁻e⁺) (BR 0.7), A' → ψ1 ψ1 (0.2), A' → e⁻e⁺ (0.1)."""
+    return [
+        gen.Chain(
+            "A' -> psi1 (psi2 -> psi1 e- e+)",
+            0.7,
+            "semi-visible",
+            (PSI1, PSI2, PSI1, 11, -11),
+            (m1, m2, m1, M_E, M_E),
+            ctau=ctau,
+            decay=ToyDecay(m2, m1),
+        ),
+        gen.Chain("A' -> psi1 psi1", 0.2, "invisible", (PSI1, PSI1), (m1, m1)),
+        gen.Chain("A' -> e- e+", 0.1, "visible", (11, -11), (M_E, M_E)),
+    ]
+
+
+@pytest.fixture(scope="module", params=["babar", "na64"])
+def events(request: pytest.FixtureRequest) -> gen.Events:
+    return gen.generate(request.param, 0.3, 1e-3, toy_chains(), 20000, seed=7)
+
+
+@pytest.mark.parametrize("column", ["e", "px", "py", "pz"])
+def test_energy_momentum_conserved(events: gen.Events, column: str) -> None:
+    """Σ final − Σ initial (beams, target) per event, relative to the initial energy."""
+    p = events.particles
+    ids = np.repeat(np.arange(len(events)), events.multiplicity)
+    initial = np.isin(p["status"], [4, 20])
+    sign = np.where(initial, -1.0, np.where(p["status"] == 1, 1.0, 0.0))
+    net = np.bincount(ids, weights=sign * p[column], minlength=len(events))
+    energy = np.bincount(ids, weights=p["e"] * initial, minlength=len(events))
+    assert np.max(np.abs(net) / energy) < 1e-9
+
+
+def test_every_decayed_particle_balances(events: gen.Events) -> None:
+    """Each status-2 particle's four-momentum is the sum of its daughters'."""
+    p = events.particles
+    start = np.repeat(events.offsets[:-1], events.multiplicity)
+    mother_row = np.where(p["mother"] >= 0, start + p["mother"], -1)
+    decayed = np.flatnonzero(p["status"] == 2)
+    for column in ("e", "px", "py", "pz"):
+        has_mother = mother_row >= 0
+        sums = np.bincount(
+            mother_row[has_mother],
+            weights=p[column][has_mother] * np.isin(p["status"][has_mother], [1, 2]),
+            minlength=len(p["pdg"]),
+        )
+        # beam-mothered rows are production products; check only the decays
+        assert np.allclose(sums[decayed], p[column][decayed], rtol=1e-9, atol=1e-12)
+
+
+def test_weights_sum_to_expected_events(events: gen.Events) -> None:
+    expected = events.metadata["expected_events"]
+    assert events.total_weight == pytest.approx(expected, rel=1e-12)
+    assert np.all(events.event["weight"] > 0)
+
+
+def test_chain_fractions_follow_branching_ratios(events: gen.Events) -> None:
+    counts = np.bincount(events.event["process"], minlength=3) / len(events)
+    expected = np.array([0.7, 0.2, 0.1])
+    sigma = np.sqrt(expected * (1 - expected) / len(events))
+    assert np.all(np.abs(counts - expected) < 4 * sigma)
+
+
+def test_decay_lengths_are_exponential(events: gen.Events) -> None:
+    """Lab flight distance / (βγ cτ) of ψ2 is Exp(1): mean 1 ± 4/√n, P(> 1) = 1/e."""
+    semi = events.select(events.event["process"] == 0)
+    p = semi.particles
+    rows = semi.offsets[:-1] + (5 if semi.particles["pdg"][1] == -11 else 6)
+    mom = np.stack([p[c][rows] for c in ("px", "py", "pz")], axis=-1)
+    boost_factor = np.linalg.norm(mom, axis=-1) / 0.1
+    start = np.stack([semi.event[f"vertex_{c}"] for c in "xyz"], axis=-1)
+    end = np.stack([semi.event[f"decay_{c}"] for c in "xyz"], axis=-1)
+    ratio = np.linalg.norm(end - start, axis=-1) / (boost_factor * 10.0)
+    n = len(ratio)
+    assert np.mean(ratio) == pytest.approx(1.0, abs=4 / math.sqrt(n))
+    assert np.mean(ratio > 1) == pytest.approx(math.exp(-1), abs=4 * 0.48 / math.sqrt(n))
+    # the decay vertex lies along the ψ2 direction
+    along = np.sum((end - start) * mom, axis=-1) / np.linalg.norm(mom, axis=-1)
+    assert np.allclose(along, np.linalg.norm(end - start, axis=-1), rtol=1e-9)
+
+
+def test_same_seed_same_events() -> None:
+    a = gen.generate("babar", 1.0, 1e-3, toy_chains(), 500, seed=3)
+    b = gen.generate("babar", 1.0, 1e-3, toy_chains(), 500, seed=3)
+    for key in a.particles:
+        assert np.array_equal(a.particles[key], b.particles[key])
+
+
+def test_babar_photon_window_and_boost() -> None:
+    """Photon energy in the CM frame is (s − m²)/(2√s); cos θ* inside the window."""
+    m = 2.0
+    rng = np.random.default_rng(1)
+    production = gen.babar_production(m, 1e-3, 5000, rng, cos_window=(-0.4, 0.6))
+    photon = production.momenta[2]
+    total = production.momenta[0] + production.momenta[1]
+    back = total * np.array([1.0, -1.0, -1.0, -1.0])  # boost to the CM frame
+    cm = boost(photon, back)
+    root_s = math.sqrt(total[0, 0] ** 2 - total[0, 3] ** 2)
+    assert np.allclose(cm[:, 0], (root_s**2 - m**2) / (2 * root_s), rtol=1e-12)
+    cos = cm[:, 3] / cm[:, 0]
+    assert cos.min() > -0.4
+    assert cos.max() < 0.6
+
+
+def test_babar_angular_distribution_matches_cross_section() -> None:
+    """Histogram of cos θ* vs dσ/dcos θ* (χ² per bin, 20 bins)."""
+    m, lo, hi, n = 1.0, -0.9, 0.9, 200000
+    rng = np.random.default_rng(2)
+    production = gen.babar_production(m, 1e-3, n, rng, cos_window=(lo, hi))
+    total = production.momenta[0] + production.momenta[1]
+    cm = boost(production.momenta[2], total * np.array([1.0, -1.0, -1.0, -1.0]))
+    edges = np.linspace(lo, hi, 21)
+    counts, _ = np.histogram(cm[:, 3] / cm[:, 0], edges)
+    cdf = prod.radiative_cdf(m, edges, lo)
+    expected = n * np.diff(cdf) / cdf[-1]
+    chi2 = float(np.sum((counts - expected) ** 2 / expected))
+    assert chi2 < 20 + 5 * math.sqrt(40)
+
+
+def test_na64_x_distribution_matches_cross_section() -> None:
+    """Events from a thin target (depth → 0: no energy loss) follow dσ/dx."""
+    m, n = 0.05, 100000
+    thin = prod.ShowerTarget(depth=0.02)
+    rng = np.random.default_rng(4)
+    production = gen.na64_production(m, 1e-3, n, rng, ecal=thin, bins=1)
+    energy = production.energy[0]
+    x = production.aprime[:, 0] / energy
+    edges = np.array([50 / energy, 0.8, 0.9, 0.97, 0.99, 1 - thin.recoil_min / energy])
+    counts, _ = np.histogram(x, edges)
+    expected = np.array(
+        [prod.sigma_brems(m, 1.0, energy, a, b) for a, b in itertools.pairwise(edges)]
+    )
+    expected *= n / expected.sum()
+    chi2 = float(np.sum((counts - expected) ** 2 / expected))
+    assert chi2 < 4 + 5 * math.sqrt(8)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "hepmc3"])
+def test_written_through_the_event_writers(tmp_path: Path, fmt: str) -> None:
+    events = gen.generate("na64", 0.3, 1e-3, toy_chains(), 200, seed=5)
+    path = tmp_path / f"events.{fmt}"
+    write_events(events, path, fmt)
+    assert path.stat().st_size > 0
+    if fmt == "parquet":
+        back = read_parquet(path)
+        assert np.array_equal(back.particles["pdg"], events.particles["pdg"])
+        assert back.total_weight == pytest.approx(events.total_weight, rel=1e-12)
+
+
+def test_bad_input() -> None:
+    with pytest.raises(NuportalError, match="experiment"):
+        gen.generate("belle", 0.3, 1e-3, toy_chains(), 10, seed=1)
+    with pytest.raises(NuportalError, match="threshold"):
+        gen.generate("babar", 0.05, 1e-3, toy_chains(), 10, seed=1)
+    with pytest.raises(NuportalError, match="kind"):
+        gen.Chain("x", 0.5, "dark", (1, 2), (0.1, 0.1))
+    with pytest.raises(NuportalError, match="three-body"):
+        gen.Chain("x", 0.5, "semi-visible", (1, 2, 1, 11, -11), (0.05, 0.1, 0.05, M_E, M_E))

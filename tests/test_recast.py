@@ -1,0 +1,225 @@
+"""Recasts of the BaBar mono-photon and NA64 missing-energy limits (nuportal.analysis.recast)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_darkphoton_events import M_E, PSI1, PSI2, ToyDecay
+
+from nuportal.analysis.limits.curves import load_curve
+from nuportal.analysis.recast import (
+    Zones,
+    babar,
+    efficiency,
+    excluded_interval,
+    na64,
+    pass_probability,
+    sampled_pass,
+)
+from nuportal.generator.darkphoton import Chain
+from nuportal.physics.darkphoton.production import yield_per_electron
+
+EPS_REF = 1e-3
+
+
+class ToyModel:
+    """A' → ψ1 (ψ2 → ψ1 e⁺e⁻) with BR ``semi`` and the rest invisible; cτ(ψ2) ∝ 1/ε²."""
+
+    def __init__(self, ctau_ref: float, semi: float = 1.0, visible: float = 0.0) -> None:
+        self.ctau_ref, self.semi, self.visible = ctau_ref, semi, visible
+
+    def __call__(self, m_aprime: float, epsilon: float) -> Sequence[Chain]:
+        m2 = 0.6 * m_aprime
+        m1 = 0.3 * m_aprime
+        semi = Chain(
+            "A' -> psi1 (psi2 -> psi1 e- e+)",
+            self.semi,
+            "semi-visible",
+            (PSI1, PSI2, PSI1, 11, -11),
+            (m1, m2, m1, M_E, M_E),
+            ctau=self.ctau_ref * (EPS_REF / epsilon) ** 2,
+            decay=ToyDecay(m2, m1),
+        )
+        rest = 1.0 - self.semi - self.visible
+        return [
+            semi,
+            Chain("A' -> psi1 psi1", rest, "invisible", (PSI1, PSI1), (m1, m1)),
+            Chain("A' -> e- e+", self.visible, "visible", (11, -11), (M_E, M_E)),
+        ]
+
+
+def _zones(experiment: str, m: float = 0.3, n: int = 20000, **detector: object) -> Zones:
+    chain = ToyModel(1.0)(m, EPS_REF)[0]
+    rng = np.random.default_rng(11)
+    if experiment == "babar":
+        zones = babar.chain_zones(chain, m, n, rng, babar.BabarDetector(**detector))  # type: ignore[arg-type]
+    else:
+        zones = na64.chain_zones(chain, m, n, rng, na64.NA64Detector(**detector))  # type: ignore[arg-type]
+    assert zones is not None
+    return zones
+
+
+CASES = [("babar", {}), ("na64", {}), ("na64", {"modified": True})]
+
+
+@pytest.mark.parametrize(("experiment", "detector"), CASES)
+@pytest.mark.parametrize("ctau", [0.3, 30.0, 3000.0])
+def test_monte_carlo_agrees_with_analytic_integral(
+    experiment: str, detector: dict, ctau: float
+) -> None:
+    zones = _zones(experiment, **detector)
+    analytic = float(np.mean(pass_probability(zones, ctau)))
+    mc = sampled_pass(zones, ctau, np.random.default_rng(5))
+    sigma = math.sqrt(max(analytic * (1 - analytic), 1e-12) / len(mc))
+    assert abs(mc.mean() - analytic) < 4 * sigma + 1e-12
+
+
+@pytest.mark.parametrize(("experiment", "detector"), CASES)
+def test_probabilities_in_unit_interval_and_monotonic(experiment: str, detector: dict) -> None:
+    zones = _zones(experiment, **detector)
+    ctaus = np.geomspace(1e-4, 1e6, 41)
+    eff = np.array([np.mean(pass_probability(zones, c)) for c in ctaus])
+    assert np.all((eff >= 0) & (eff <= 1))
+    per_event = np.array([pass_probability(zones, c) for c in ctaus])
+    assert np.all((per_event >= 0) & (per_event <= 1 + 1e-12))
+    if not detector.get("modified"):
+        # only "decay beyond the detector" passes (leptons are above threshold): η rises with cτ
+        assert np.all(np.diff(eff) >= 0)
+        assert eff[0] < 1e-6
+        assert eff[-1] > 0.99
+
+
+def test_babar_exit_distance_of_a_cylinder() -> None:
+    det = babar.BabarDetector(radius=80.0, z_forward=170.0, z_backward=100.0)
+    theta = np.array([math.pi / 2, 0.0, math.pi, 0.3, 2.5])
+    direction = np.stack([np.sin(theta), np.zeros(5), np.cos(theta)], axis=1)
+    expected = [
+        80.0,
+        170.0,
+        100.0,
+        min(80 / math.sin(0.3), 170 / math.cos(0.3)),
+        100 / -math.cos(2.5),
+    ]
+    assert det.exit_distance(direction) == pytest.approx(expected, rel=1e-12)
+
+
+def test_soft_leptons_stay_invisible() -> None:
+    """With a lepton threshold above the beam energy every decay looks invisible."""
+    zones = _zones("babar", lepton_threshold=20.0)
+    assert np.mean(pass_probability(zones, 1e-6)) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_excluded_interval_closed_form() -> None:
+    """ε² η with η = exp(−ε²/a²): excluded where ε² exp(−ε²/a²) ≥ T (Lambert-W edges)."""
+    from scipy.special import lambertw
+
+    a, target = 1e-2, 1e-6
+
+    def signal(eps: np.ndarray) -> np.ndarray:
+        return eps**2 * np.exp(-(eps**2) / a**2)
+
+    lower, upper = excluded_interval(signal, target)
+    z = -target / a**2
+    lo = math.sqrt(-(a**2) * lambertw(z, 0).real)
+    hi = math.sqrt(-(a**2) * lambertw(z, -1).real)
+    assert lower == pytest.approx(lo, rel=1e-8)
+    assert upper == pytest.approx(hi, rel=1e-8)
+    assert excluded_interval(signal, 1.0) == (math.inf, math.inf)
+
+
+def test_invisible_model_reproduces_published_limit() -> None:
+    model = ToyModel(1.0, semi=0.0)
+    masses = np.array([0.1, 0.5, 2.0])
+    eps_pub = np.array([1e-3, 2e-3, 5e-4])
+    lower, upper = babar_rescaled(model, masses, eps_pub)
+    assert lower == pytest.approx(eps_pub, rel=1e-9)
+    assert np.all(np.isinf(upper))
+
+
+def babar_rescaled(model: ToyModel, masses: np.ndarray, eps_pub: np.ndarray):  # type: ignore[no-untyped-def]
+    from nuportal.analysis.recast import rescaled_limit
+
+    rng = np.random.default_rng(3)
+
+    def sampler(m: float, chains: Sequence[Chain]) -> list[Zones | None]:
+        return [babar.chain_zones(c, m, 5000, rng) for c in chains]
+
+    return rescaled_limit(model, masses, eps_pub, sampler)
+
+
+def test_prompt_visible_model_gives_no_limit() -> None:
+    """cτ → 0 and leptons above threshold: nothing looks invisible, no exclusion."""
+    for model in (ToyModel(1e-12), ToyModel(1.0, semi=0.0, visible=1.0)):
+        lower, upper = babar_rescaled(model, np.array([0.5]), np.array([1e-3]))
+        assert np.isinf(lower[0])
+        assert np.isinf(upper[0])
+
+
+@pytest.mark.parametrize("semi", [1.0, 0.8])
+def test_self_consistent_edges(semi: float) -> None:
+    """At the returned edges ε² η(ε) = ε²_pub, with η evaluated at that ε (cτ ∝ 1/ε²)."""
+    model = ToyModel(ctau_ref=500.0, semi=semi)
+    m, eps_pub = 0.5, 1e-3
+    rng = np.random.default_rng(3)
+    samples = [babar.chain_zones(c, m, 5000, rng) for c in model(m, eps_pub)]
+    lower, upper = excluded_interval(lambda e: e**2 * efficiency(model, m, e, samples), eps_pub**2)
+    edges = [lower, upper] if semi == 1.0 else [lower]
+    for edge in edges:
+        value = edge**2 * efficiency(model, m, np.array([edge]), samples)[0]
+        assert value == pytest.approx(eps_pub**2, rel=1e-6)
+    if semi == 1.0:  # short lifetimes at large ε: the exclusion closes
+        assert eps_pub < lower < upper < 0.3
+    else:  # the invisible 20 % alone excludes ε > ε_pub/√0.2 at any ε
+        assert eps_pub < lower < eps_pub / math.sqrt(0.2)
+        assert math.isinf(upper)
+
+
+def test_na64_reach_of_invisible_chain_closed_form() -> None:
+    """η = 1: N = EOT Y ε² ≥ 2.3 gives ε = √(2.3/(EOT Y))."""
+    model = ToyModel(1.0, semi=0.0)
+    m = 0.05
+    lower, upper = na64.reach(model, np.array([m]), 9.37e11, n_events=100)
+    expected = math.sqrt(2.3 / (9.37e11 * yield_per_electron(m, 1.0)))
+    assert lower[0] == pytest.approx(expected, rel=1e-9)
+    assert np.isinf(upper[0])
+
+
+def test_modified_search_covers_prompt_semi_visible() -> None:
+    """Short-lived ψ2: the published search sees nothing invisible, the modified one (decays
+    inside the ECAL accepted) keeps the events with enough missing energy."""
+    model = ToyModel(1e-6)
+    m = 0.05
+    rng = np.random.default_rng(9)
+    chain = model(m, EPS_REF)[0]
+    published = na64.chain_zones(chain, m, 5000, rng)
+    modified = na64.chain_zones(chain, m, 5000, rng, na64.NA64Detector(modified=True))
+    assert published is not None
+    assert modified is not None
+    assert np.mean(pass_probability(published, chain.ctau)) == 0.0
+    accepted = float(np.mean(pass_probability(modified, chain.ctau)))
+    assert 0.1 < accepted <= 1.0
+    lower, _ = na64.reach(model, np.array([m]), 2.84e11, n_events=5000)
+    assert np.isfinite(lower[0])
+
+
+@pytest.mark.data
+@pytest.mark.parametrize(
+    ("module", "key"),
+    [(babar, "babar2017_monophoton_invisible"), (na64, "na64_2019_invisible")],
+)
+def test_published_curves_recast(module: object, key: str, data_dir: Path) -> None:
+    curve = load_curve(key, data_dir)
+    usable = np.flatnonzero(curve.valid & (curve.mass > 0.02) & (curve.mass < 1.0))
+    pick = usable[:: max(1, len(usable) // 6)]  # the toy chain needs m_A' > 2 MeV / 0.3
+    short = replace(curve, mass=curve.mass[pick], lower=curve.lower[pick],
+                    upper=curve.upper[pick], valid=curve.valid[pick])  # fmt: skip
+    invisible = module.recast(ToyModel(1.0, semi=0.0), short, n_events=200)  # type: ignore[attr-defined]
+    assert np.all(invisible.valid)
+    assert invisible.lower == pytest.approx(short.lower, rel=1e-9)
+    visible = module.recast(ToyModel(1e-12), short, n_events=500)  # type: ignore[attr-defined]
+    assert not np.any(visible.valid)
