@@ -192,9 +192,10 @@ def plot_limits(
         for n, piece in enumerate(curve.segments()):
             ax.plot(curve.mass[piece], curve.lower[piece], color=colour, linewidth=1.8, zorder=4,
                     label=curve.label if n == 0 else None)  # fmt: skip
-            if curve.kind == "band":
-                ax.plot(curve.mass[piece], np.minimum(curve.upper[piece], e_hi), color=colour,
-                        linewidth=1.8, zorder=4)  # fmt: skip
+            top = curve.upper[piece]
+            if curve.kind == "band" and np.any(top < e_hi):  # a closed region: draw its top
+                ax.plot(curve.mass[piece], np.minimum(top, e_hi), color=colour, linewidth=1.8,
+                        zorder=4)  # fmt: skip
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(m_lo, m_hi)
