@@ -140,6 +140,23 @@ def decay_modes(model: Model, heavy: str, final_state: str) -> list[DecayMode]:
     return modes
 
 
+def pair_decay(model: Model, heavy: str, mode: DecayMode) -> LeptonPairDecay:
+    """The three-body decay (or cascade through the on-shell mediator, with the mediators'
+    total widths in their propagators) sampled for the ``"pair"`` mode ``mode``."""
+    widths: dict[str, float] = {
+        p: decay_table(model, p).total_width for p in ("Zprime", "hprime") if p in particles(model)
+    }
+    return LeptonPairDecay(
+        model,
+        model.heavy_index(heavy),
+        mode.daughter,
+        mode.lepton,
+        mode.lepton,
+        widths=widths,
+        on_shell=mode.mediator_pdg != 0,
+    )
+
+
 def sample_decay(
     model: Model,
     heavy: str,
@@ -181,20 +198,7 @@ def sample_decay(
         return _photon(model, index, mode, helicity, conjugate, rng)
     decay = cache.get(mode.label) if cache is not None else None
     if decay is None:
-        widths: dict[str, float] = {
-            p: decay_table(model, p).total_width
-            for p in ("Zprime", "hprime")
-            if p in particles(model)
-        }
-        decay = LeptonPairDecay(
-            model,
-            index,
-            mode.daughter,
-            mode.lepton,
-            mode.lepton,
-            widths=widths,
-            on_shell=mode.mediator_pdg != 0,
-        )
+        decay = pair_decay(model, heavy, mode)
         if cache is not None:
             cache[mode.label] = decay
     k1, k2, k3 = (np.empty((n, 4)) for _ in range(3))
