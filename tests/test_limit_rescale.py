@@ -94,6 +94,21 @@ def test_dark_sector_width_plugs_in():
     np.testing.assert_allclose(out.lower, expected, rtol=1e-12)
 
 
+def test_dark_sector_with_fixed_mass_ratios():
+    """Scaling every mass by λ scales a two-body width by λ: compare with a sector built at
+    the other A' mass with the dark-fermion masses scaled."""
+    base = DarkPhoton.from_parameters(mass=0.3, epsilon=1e-3, alpha_dark=0.5)
+    sector = inelastic_dm(base, m1=0.1, relative_splitting=0.4)
+    model = sector_decays(sector, fixed_ratios=True)
+    for m in (0.45, 1.2):
+        scaled = inelastic_dm(DarkPhoton.from_parameters(mass=m, epsilon=1e-3, alpha_dark=0.5),
+                              m1=0.1 * m / 0.3, relative_splitting=0.4)  # fmt: skip
+        expected = sector_decays(scaled).total_width(np.array([m]), np.zeros(1))
+        np.testing.assert_allclose(
+            model.total_width(np.array([m]), np.zeros(1)), expected, rtol=1e-12
+        )
+
+
 def test_prompt_below_threshold_is_masked_and_errors():
     out = rescale_prompt(_prompt([0.1, 0.15, 0.3], [1e-3, 1e-3, 1e-3], "mumu"), MinimalDarkPhoton)
     np.testing.assert_array_equal(out.valid, [False, False, True])  # 2 m_μ = 0.211 GeV

@@ -152,19 +152,27 @@ class ModifiedDarkPhoton:
 MinimalDarkPhoton = ModifiedDarkPhoton()
 
 
-def sector_decays(sector: DarkSector) -> ModifiedDarkPhoton:
+def sector_decays(sector: DarkSector, *, fixed_ratios: bool = False) -> ModifiedDarkPhoton:
     """The A' of a dark sector for the rescaling: Γ(A' → ψ_i ψ_j) as an ε-independent width.
 
-    The width is evaluated at each A' mass of a curve with the sector's dark-fermion masses
-    and couplings held fixed (:func:`nuportal.physics.darkphoton.widths.aprime_channels`).
-    Every ψψ decay counts as unseen by the visible searches: semi-visible chains give no
-    resonant ℓ⁺ℓ⁻ pair at m_A', and in beam dumps the ψ decay products are not counted
-    (conservative: the rescaled limit can only be weaker than with them).
+    By default the width is evaluated at each A' mass of a curve with the sector's
+    dark-fermion masses and couplings held fixed
+    (:func:`nuportal.physics.darkphoton.widths.aprime_channels`). With ``fixed_ratios`` the
+    dark-fermion masses scale with m_A' (fixed m_ψ/m_A', the usual benchmark plane); a
+    two-body width with dimensionless couplings is homogeneous of degree one in the masses,
+    so Γ(m) = Γ(m_A') m / m_A'. Every ψψ decay counts as unseen by the visible searches:
+    semi-visible chains give no resonant ℓ⁺ℓ⁻ pair at m_A', and in beam dumps the ψ decay
+    products are not counted (conservative: the rescaled limit can only be weaker).
     """
+    reference = sector.dark_photon.mass
+
+    def dark(mass: ArrayLike) -> np.ndarray:
+        return np.sum([c.width for c in aprime_channels(sector, mass) if c.states], axis=0)
 
     def dark_width(mass: np.ndarray) -> np.ndarray:
-        channels = aprime_channels(sector, mass)
-        return np.sum([c.width for c in channels if c.states], axis=0)
+        if fixed_ratios:
+            return dark(reference) * np.asarray(mass, float) / reference
+        return dark(mass)
 
     return ModifiedDarkPhoton(invisible_width=dark_width)
 
