@@ -3,16 +3,19 @@ i2DM, the C-symmetric sector and the HNL realisation, their limits and input che
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
 
+from nuportal.cli.main import main
 from nuportal.constants import COS_THETA_W, PDG_DARK_FERMIONS, PDG_N4
 from nuportal.errors import NuportalError
 from nuportal.models import build_model
 from nuportal.models.dark_sector import (
     DarkPhoton,
+    build_dark_sector,
     c_symmetric_sector,
     hnl_sector,
     inelastic_dirac_dm,
@@ -214,3 +217,69 @@ def test_sector_is_immutable_and_describes_itself():
     c_l, c_r = s.vertex(0, 1)
     assert c_l == pytest.approx(A.g_dark)
     assert c_r == pytest.approx(-A.g_dark)
+
+
+def test_build_dark_sector_from_a_flat_spec():
+    base = {"maprime": 0.5, "epsilon": 1e-2, "alphaD": 0.1}
+    idm = build_dark_sector({"model": "iDM", **base, "m1": 0.1, "Delta": 1.0})
+    a = DarkPhoton.from_parameters(mass=0.5, epsilon=1e-2, alpha_dark=0.1)
+    np.testing.assert_array_equal(
+        idm.signed_masses, inelastic_dm(a, m1=0.1, relative_splitting=1.0).signed_masses
+    )
+    text = build_dark_sector(
+        {
+            "model": "C-symmetric",
+            **base,
+            "dirac_masses": "0.08,0.02;0.02,0.15",
+            "majorana_masses": [[0.01, 0.005], [0.005, 0.02]],
+        }
+    )
+    np.testing.assert_array_equal(
+        text.signed_masses, c_symmetric_sector(M_TWO, MU_TWO, a).signed_masses
+    )
+    i2dm = build_dark_sector({"model": "i2DM", **base, "m1": 0.1, "delta": 0.02, "sin_theta": 0.1})
+    assert i2dm.name == "i2DM"
+    hnl = build_dark_sector(
+        {"model": "HNL", "m4": 0.1, "UD4": 0.9, "mzprime": 0.5, "alphaD": 0.1, "epsilon": 1e-2}
+    )
+    assert hnl.labels == ("N4+", "N4-")
+    for spec, match in (
+        ({"model": "iDm", **base}, "Did you mean 'iDM'"),
+        ({"model": "iDM", **base, "m1": 0.1, "Deltaa": 1.0}, "Did you mean 'Delta'"),
+        ({"model": "iDM", "epsilon": 1e-2, "alphaD": 0.1, "m1": 0.1, "Delta": 1.0}, "maprime"),
+        (
+            {"model": "C-symmetric", **base, "dirac_masses": "0.1;x", "majorana_masses": 0.0},
+            "rows separated by",
+        ),
+        ({"model": "C-symmetric", **base, "dirac_masses": "0.1"}, "needs"),
+    ):
+        with pytest.raises(NuportalError, match=match):
+            build_dark_sector(spec)
+
+
+def test_cli_darkphoton_decays(capsys):
+    args = [
+        "darkphoton",
+        "decays",
+        "--sector",
+        "iDM",
+        "--set",
+        "maprime=0.5",
+        "--set",
+        "epsilon=1e-2",
+        "--set",
+        "alphaD=0.1",
+        "--set",
+        "m1=0.1",
+        "--set",
+        "Delta=1",
+    ]
+    assert main([*args, "--json", "-"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["chains"][0]["kind"] == "semi-visible"
+    assert sum(payload["fractions"].values()) == pytest.approx(1.0, abs=1e-12)
+    assert [t["particle"] for t in payload["tables"]] == ["Aprime", "psi1", "psi2"]
+    assert main(args) == 0
+    assert "psi2 -> psi1 e- e+" in capsys.readouterr().out
+    assert main([*args[:-1], "Deltaa=1"]) == 2
+    assert "Did you mean 'Delta'" in capsys.readouterr().err

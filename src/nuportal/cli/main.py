@@ -30,7 +30,16 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from nuportal.cli import decays, experiments, generate, miniboone, models, plot, rates
+    from nuportal.cli import (
+        darkphoton,
+        decays,
+        experiments,
+        generate,
+        miniboone,
+        models,
+        plot,
+        rates,
+    )
 
     cli.add_command(generate.generate)
     cli.add_command(plot.plot)
@@ -39,6 +48,7 @@ def _register() -> None:
     cli.add_command(decays.decays)
     cli.add_command(models.models)
     cli.add_command(miniboone.miniboone)
+    cli.add_command(darkphoton.darkphoton)
 
 
 _register()

@@ -66,15 +66,16 @@ All masses in GeV.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from nuportal.constants import COS_THETA_W, PDG_DARK_FERMIONS
 from nuportal.errors import NuportalError, unknown_name_message
-from nuportal.models.model import Model
+from nuportal.models.model import Model, build_model
 
 #: at most this many Majorana dark fermions (the PDG-style numbers of ψ_1 ... ψ_6)
 MAX_STATES = len(PDG_DARK_FERMIONS)
@@ -515,3 +516,83 @@ def hnl_sector(model: Model) -> DarkSector:
         pdgids=tuple(int(pdgids[i]) for i in order),
         labels=tuple(labels[i] for i in order),
     )
+
+
+# ----------------------------------------------------------------------------- specs
+#: the ``model`` values of :func:`build_dark_sector`
+SECTOR_MODELS = ("iDM", "i2DM", "C-symmetric", "HNL")
+_APRIME_KEYS = ("maprime", "epsilon", "chi", "gD", "alphaD")
+_SECTOR_KEYS = {
+    "iDM": ("m1", "delta", "Delta", "M", "mu"),
+    "i2DM": ("m1", "delta", "Delta", "theta", "sin_theta"),
+    "C-symmetric": ("dirac_masses", "majorana_masses"),
+}
+
+
+def _matrix(value: Any, key: str) -> np.ndarray:
+    """A matrix from nested lists, a number, or the text ``"a,b;c,d"`` (rows split by ';')."""
+    if isinstance(value, str):
+        try:
+            return np.array([[float(x) for x in row.split(",")] for row in value.split(";")])
+        except ValueError as exc:
+            raise NuportalError(
+                f"{key} must be a matrix like '0.1,0.02;0.02,0.15' (rows separated by ';')"
+            ) from exc
+    return np.atleast_2d(np.asarray(value, float))
+
+
+def build_dark_sector(spec: Mapping[str, Any]) -> DarkSector:
+    """A :class:`DarkSector` from a flat parameter mapping (run cards, ``--set KEY=VALUE``).
+
+    Keys: ``model`` (one of :data:`SECTOR_MODELS`); the A': ``maprime`` (GeV), ``epsilon``
+    or ``chi``, ``gD`` or ``alphaD``; then per model
+
+    * ``iDM``: ``m1`` with ``delta`` (GeV) or ``Delta`` = δ/m_1; or ``M`` and ``mu``;
+    * ``i2DM``: ``m1``, ``delta`` or ``Delta``, ``theta`` or ``sin_theta``;
+    * ``C-symmetric``: ``dirac_masses`` and ``majorana_masses`` (nested lists or text
+      ``"a,b;c,d"``);
+    * ``HNL``: the parameters of :func:`nuportal.models.build_model` (``m4``, ``UD4``,
+      ``mzprime``, ``gD``/``alphaD``, ``epsilon``/``chi``, ``fermion``, ...).
+
+    Examples
+    --------
+    >>> spec = {"model": "iDM", "maprime": 0.5, "epsilon": 1e-2, "alphaD": 0.1,
+    ...         "m1": 0.1, "Delta": 1.0}
+    >>> build_dark_sector(spec).masses.round(3)
+    array([0.1, 0.2])
+    """
+    params = dict(spec)
+    model = params.pop("model", None)
+    if model not in SECTOR_MODELS:
+        raise NuportalError(unknown_name_message("dark-sector model", str(model), SECTOR_MODELS))
+    if model == "HNL":
+        return hnl_sector(build_model(params))
+    allowed = (*_APRIME_KEYS, *_SECTOR_KEYS[model])
+    for key in params:
+        if key not in allowed:
+            raise NuportalError(unknown_name_message(f"{model} parameter", key, allowed))
+    if "maprime" not in params:
+        raise NuportalError("the dark photon mass 'maprime' (GeV) is required")
+    a = DarkPhoton.from_parameters(
+        mass=params.pop("maprime"),
+        epsilon=params.pop("epsilon", None),
+        chi=params.pop("chi", None),
+        g_dark=params.pop("gD", None),
+        alpha_dark=params.pop("alphaD", None),
+    )
+    if model == "C-symmetric":
+        missing = [k for k in _SECTOR_KEYS[model] if k not in params]
+        if missing:
+            raise NuportalError(f"the C-symmetric sector needs {missing}")
+        return c_symmetric_sector(
+            _matrix(params["dirac_masses"], "dirac_masses"),
+            _matrix(params["majorana_masses"], "majorana_masses"),
+            a,
+        )
+    names = {"Delta": "relative_splitting", "M": "dirac_mass", "mu": "majorana_mass"}
+    kwargs = {names.get(k, k): float(v) for k, v in params.items()}
+    if model == "iDM":
+        return inelastic_dm(a, **kwargs)
+    if "m1" not in kwargs:
+        raise NuportalError("i2DM needs m1 (GeV)")
+    return inelastic_dirac_dm(a, **kwargs)
