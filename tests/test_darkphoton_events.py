@@ -14,7 +14,9 @@ from nuportal.errors import NuportalError
 from nuportal.generator import darkphoton as gen
 from nuportal.generator.lorentz import boost
 from nuportal.io import read_parquet, write_events
+from nuportal.models.dark_sector import DarkPhoton, DarkSector, inelastic_dm
 from nuportal.physics.darkphoton import production as prod
+from nuportal.physics.darkphoton.table import chain_fractions, decay_chains, fermion_table
 
 M_E = prod.M_ELECTRON
 
@@ -204,3 +206,43 @@ def test_bad_input() -> None:
         gen.Chain("x", 0.5, "dark", (1, 2), (0.1, 0.1))
     with pytest.raises(NuportalError, match="three-body"):
         gen.Chain("x", 0.5, "semi-visible", (1, 2, 1, 11, -11), (0.05, 0.1, 0.05, M_E, M_E))
+
+
+def idm(m_aprime: float, epsilon: float) -> DarkSector:
+    """Inelastic DM with α_D = 0.1, m_1 = m_A'/3, 40 % splitting."""
+    aprime = DarkPhoton.from_parameters(mass=m_aprime, epsilon=epsilon, alpha_dark=0.1)
+    return inelastic_dm(aprime, m1=m_aprime / 3, relative_splitting=0.4)
+
+
+def test_sector_chains_of_inelastic_dm() -> None:
+    sector = idm(0.3, 1e-2)
+    chains = gen.SectorModel(idm)(0.3, 1e-2)
+    by_kind = {c.kind: c for c in chains}
+    semi = by_kind["semi-visible"]
+    assert semi.ctau == pytest.approx(fermion_table(sector, 1).ctau_cm, rel=1e-12)
+    assert semi.pdgs == (PSI1, PSI2, PSI1, 11, -11)
+    # everything but the hadronic A' decays is simulated
+    fractions = chain_fractions(sector)
+    hadrons = [c.branching_ratio for c in decay_chains(sector) if "hadrons" in c.steps[0]]
+    total = sum(c.branching for c in chains)
+    assert total == pytest.approx(sum(fractions.values()) - sum(hadrons), rel=1e-12)
+
+
+@pytest.mark.parametrize("experiment", ["babar", "na64"])
+def test_inelastic_dm_events_conserve_and_decay_exponentially(experiment: str) -> None:
+    chains = [c for c in gen.SectorModel(idm)(0.3, 1e-2) if c.kind == "semi-visible"]
+    ev = gen.generate(experiment, 0.3, 1e-2, chains, 20000, seed=2)
+    p = ev.particles
+    ids = np.repeat(np.arange(len(ev)), ev.multiplicity)
+    initial = np.isin(p["status"], [4, 20])
+    sign = np.where(initial, -1.0, np.where(p["status"] == 1, 1.0, 0.0))
+    energy = np.bincount(ids, weights=p["e"] * initial)
+    for column in ("e", "px", "py", "pz"):
+        assert np.max(np.abs(np.bincount(ids, weights=sign * p[column])) / energy) < 1e-9
+    # ψ2 flight distance in units of βγcτ is Exp(1)
+    row = ev.offsets[:-1] + (5 if experiment == "babar" else 6)
+    mom = np.linalg.norm(np.stack([p[c][row] for c in ("px", "py", "pz")], axis=-1), axis=-1)
+    start = np.stack([ev.event[f"vertex_{c}"] for c in "xyz"], axis=-1)
+    end = np.stack([ev.event[f"decay_{c}"] for c in "xyz"], axis=-1)
+    ratio = np.linalg.norm(end - start, axis=-1) / (mom / chains[0].masses[1] * chains[0].ctau)
+    assert np.mean(ratio) == pytest.approx(1.0, abs=4 / math.sqrt(len(ev)))

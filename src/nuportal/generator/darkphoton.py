@@ -47,7 +47,13 @@ import numpy as np
 from scipy.integrate import cumulative_trapezoid
 from scipy.special import gammainc
 
-from nuportal.constants import PDG_ELECTRON, PDG_PHOTON, PDG_ZPRIME
+from nuportal.constants import (
+    CHARGED_LEPTON_MASS,
+    PDG_ELECTRON,
+    PDG_MUON,
+    PDG_PHOTON,
+    PDG_ZPRIME,
+)
 from nuportal.errors import NuportalError
 from nuportal.generator.events import (
     STATUS_BEAM,
@@ -57,7 +63,10 @@ from nuportal.generator.events import (
     Events,
 )
 from nuportal.generator.lorentz import boost, rotate_about_z, rotate_z_to
+from nuportal.models.dark_sector import DarkSector
 from nuportal.physics.darkphoton import production as prod
+from nuportal.physics.darkphoton.fermions import OffShellDecay
+from nuportal.physics.darkphoton.table import decay_chains, fermion_table
 from nuportal.physics.nuclei import nucleus
 from nuportal.units import C_CM_PER_NS
 
@@ -130,6 +139,78 @@ class Chain:
     def threshold(self) -> float:
         """Smallest A' mass (GeV) that decays into the first two products."""
         return self.masses[0] + self.masses[1]
+
+
+#: simulated lepton pairs: label in the decay tables -> (final state, PDG of ℓ⁻, mass)
+_LEPTONS = {
+    "e- e+": ("e", PDG_ELECTRON, CHARGED_LEPTON_MASS["e"]),
+    "mu- mu+": ("mu", PDG_MUON, CHARGED_LEPTON_MASS["mu"]),
+}
+
+
+def sector_chains(sector: DarkSector) -> list[Chain]:
+    """The simulated A' decay chains of a dark sector, sorted by label.
+
+    From :func:`nuportal.physics.darkphoton.table.decay_chains`: A' → ψ_i ψ_j with stable
+    ψ's (invisible), prompt A' → e⁻e⁺ / μ⁻μ⁺ (visible) and A' → ψ_i (ψ_j → ψ_k ℓ⁻ℓ⁺),
+    ℓ = e, μ, through the off-shell A' (semi-visible; cτ of ψ_j from its full table, Dalitz
+    points from :class:`~nuportal.physics.darkphoton.fermions.OffShellDecay`). Not
+    simulated (left out, so weights and efficiencies count them as lost): hadronic and τ
+    final states and cascades through an on-shell A' (ψ_j → ψ_k A').
+    """
+    masses = dict(zip(sector.labels, np.abs(sector.signed_masses).tolist(), strict=True))
+    pdgs = dict(zip(sector.labels, sector.pdgids, strict=True))
+    out = []
+    for chain in decay_chains(sector):
+        first = chain.steps[0].split(" -> ")[1]
+        if len(chain.steps) == 1 and first in _LEPTONS:
+            _, pdg, m_l = _LEPTONS[first]
+            out.append(
+                Chain(chain.steps[0], chain.branching_ratio, "visible", (pdg, -pdg), (m_l, m_l))
+            )
+            continue
+        pair = first.split()
+        if len(pair) != 2 or not all(p in masses for p in pair):
+            continue
+        if len(chain.steps) == 1:
+            out.append(
+                Chain(chain.steps[0], chain.branching_ratio, "invisible",
+                      tuple(pdgs[p] for p in pair), tuple(masses[p] for p in pair))
+            )  # fmt: skip
+            continue
+        parent, products = chain.steps[1].split(" -> ")
+        words = products.split(maxsplit=1)
+        if len(chain.steps) != 2 or len(words) != 2 or words[1] not in _LEPTONS:
+            continue
+        lepton, pdg, m_l = _LEPTONS[words[1]]
+        other = pair[1] if pair[0] == parent else pair[0]
+        j, k = sector.index(parent), sector.index(words[0])
+        out.append(
+            Chain(
+                " ; ".join(chain.steps),
+                chain.branching_ratio,
+                "semi-visible",
+                (pdgs[other], pdgs[parent], pdgs[words[0]], pdg, -pdg),
+                (masses[other], masses[parent], masses[words[0]], m_l, m_l),
+                ctau=fermion_table(sector, j).ctau_cm,
+                decay=OffShellDecay(sector, j, k, lepton),
+            )
+        )
+    return sorted(out, key=lambda c: c.label)
+
+
+@dataclass(frozen=True)
+class SectorModel:
+    """A' decay chains of the dark sector ``build(m_A', ε)`` (a ``ChainModel`` for the recasts).
+
+    Example: ``SectorModel(lambda m, e: inelastic_dm(DarkPhoton.from_parameters(mass=m,
+    epsilon=e, alpha_dark=0.1), m1=m / 3, relative_splitting=0.4))``.
+    """
+
+    build: Callable[[float, float], DarkSector]
+
+    def __call__(self, m_aprime: float, epsilon: float) -> list[Chain]:
+        return sector_chains(self.build(m_aprime, epsilon))
 
 
 def _lab_direction(n: int, rng: np.random.Generator) -> np.ndarray:

@@ -132,14 +132,15 @@ def excluded_interval(
     signal: Callable[[np.ndarray], np.ndarray],
     target: float,
     eps_range: tuple[float, float] = (1e-7, 0.3),
-    points: int = 121,
-    steps: int = 40,
+    points: int = 61,
+    steps: int = 24,
 ) -> tuple[float, float]:
     """The interval [ε_lower, ε_upper] where ``signal(ε) ≥ target`` ((inf, inf) if none).
 
     ``signal`` is vectorised (here ε² η(ε)). The first interval of a log grid of ``points``
     values in ``eps_range`` is taken and its edges refined by bisection in ln ε (``steps``
-    halvings); an upper edge beyond the range is reported as ``inf``.
+    halvings) and a last secant step in (ln ε, ln signal); an upper edge beyond the range is
+    reported as ``inf``.
     """
     grid = np.geomspace(*eps_range, points)
     above = signal(grid) >= target
@@ -149,14 +150,22 @@ def excluded_interval(
     below_after = np.flatnonzero(~above[first:])
     last = first + int(below_after[0]) - 1 if below_after.size else points - 1
 
+    def log_excess(log_eps: float) -> float:
+        value = signal(np.array([np.exp(log_eps)]))[0]
+        return float(np.log(value / target)) if value > 0 else -np.inf
+
     def edge(inside: float, outside: float) -> float:
         lo, hi = np.log(inside), np.log(outside)
         for _ in range(steps):
             mid = 0.5 * (lo + hi)
-            if signal(np.array([np.exp(mid)]))[0] >= target:
+            if log_excess(mid) >= 0:
                 lo = mid
             else:
                 hi = mid
+        # final secant step in (ln ε, ln signal): exact where the signal is a power of ε
+        f_lo, f_hi = log_excess(lo), log_excess(hi)
+        if np.isfinite(f_hi) and f_lo != f_hi:
+            return float(np.exp(lo - f_lo * (hi - lo) / (f_hi - f_lo)))
         return float(np.exp(0.5 * (lo + hi)))
 
     lower = grid[0] if first == 0 else edge(grid[first], grid[first - 1])
