@@ -347,3 +347,40 @@ def test_bad_arguments_raise():
         aprime_to_leptons(1.0, 1e-3, "nu")
     with pytest.raises(NuportalError, match="dark photon mass"):
         aprime_to_leptons(-1.0, 1e-3, "e")
+
+
+WIDE = ([[0.05, 0.0], [0.0, 0.3]], [[0.005, 0.01], [0.01, 0.005]])
+
+
+def test_invisible_three_body_narrow_width():
+    """ψ_4 → ψ_1 (A' → ψ_1 ψ_2) through a narrow on-shell A' (g_D = 2e-3, Γ_A'/m_A' ~ 1e-7):
+    the factorised s integral equals Γ(ψ_4 → ψ_1 A') BR(A' → ψ_1 ψ_2)."""
+    a = DarkPhoton(0.2, 1e-3, 2e-3)
+    s = c_symmetric_sector(*WIDE, a)
+    assert s.coupling[0, 3] != 0
+    assert s.coupling[0, 1] != 0
+    two_body = float(
+        fermion_to_aprime(s.signed_masses[3], s.signed_masses[0], a.mass, s.coupling[0, 3])
+    )
+    br = aprime_table(s).branching_ratio("psi1 psi2")
+    assert br > 0.9
+    width = OffShellDecay(s, 3, 0, (0, 1)).width()
+    assert width == pytest.approx(two_body * br, rel=1e-5)
+
+
+def test_invisible_three_body_dominates_a_wide_sector():
+    """With m_A' above the splittings, ψ_4 → ψ_1 ψ_1 ψ_2 (∝ α_D²) beats ψ_4 → ψ_1 ℓℓ
+    (∝ α_D α ε²) by ~ α_D/(α ε²); with long-lived ψ_2 counted as stable every chain that
+    starts with two dark fermions is then invisible."""
+    a = DarkPhoton(1.0, 1e-3, math.sqrt(0.4 * math.pi))
+    s = c_symmetric_sector(*WIDE, a)
+    psi4 = fermion_table(s, 3)
+    assert psi4.labels[0] == "psi1 psi1 psi2"
+    ratio = psi4.channel("psi1 psi1 psi2").width / psi4.channel("psi1 e- e+").width
+    assert 1e5 < ratio < 1e9
+    assert chain_fractions(s)["semi-visible"] > 0.99  # ψ_2 → ψ_1 ee with cτ ~ 40 km
+    fractions = chain_fractions(s, stable_ctau_cm=1e5)
+    assert fractions["invisible"] > 0.9999
+    assert sum(fractions.values()) == pytest.approx(1.0, abs=1e-12)
+    with pytest.raises(NuportalError, match="only the factorised form"):
+        OffShellDecay(s, 3, 0, (0, 1)).sample(10, np.random.default_rng(1))

@@ -39,6 +39,15 @@ with the two-body widths of :mod:`~nuportal.physics.darkphoton.widths`. For f f�
 Γ(ψ_j → ψ_k hadrons) = ∫ ds of that expression from s = m_π⁰² (where R starts) to
 (|m_j| − |m_k|)². In the narrow-width limit the s integral gives Γ(ψ_j → ψ_k A') · BR(A' → f f̄).
 
+Invisible decays ψ_j → ψ_k ψ_l ψ_m use the same factorised form with Γ(V → ψ_l ψ_m). That
+is the rate of one diagram; when the final state can be reached by several diagrams
+(another state in the role of ψ_k, or identical fermions), their interference is not
+included (the decay table adds the diagrams incoherently, which for two identical
+fermions is exact for the phase-space integral of the squared diagrams and misses only the
+interference term). Such channels are O(α_D²) against O(α_D α ε²) for the visible ones, so
+they dominate whenever open, and the approximation does not change which chains are
+invisible.
+
 For m_A' ≫ |m_j| − |m_k| = δ ≪ |m_k| and opposite signed masses (the iDM transition), the
 lepton width tends to 4 ε² α α_D δ⁵ / (15 π m_A'⁴) (e.g. Izaguirre, Krnjaic, Schuster & Toro,
 arXiv:1703.06881, Eq. (7); arXiv:2302.05410, Sec. 3); at large splittings it differs by
@@ -57,6 +66,7 @@ from nuportal.constants import CHARGED_LEPTON_MASS, E_CHARGE, M_PI_ZERO
 from nuportal.errors import NuportalError, unknown_name_message
 from nuportal.models.dark_sector import DarkSector
 from nuportal.physics.darkphoton.widths import (
+    aprime_to_fermions,
     aprime_to_hadrons,
     aprime_to_leptons,
     aprime_total_width,
@@ -81,9 +91,11 @@ class OffShellDecay:
         The dark sector.
     parent, daughter : int
         Indices j, k of ψ_j and ψ_k in ``sector`` (|m_j| > |m_k|).
-    final : str
-        ``"e"``, ``"mu"``, ``"tau"`` (ℓ⁻ℓ⁺; exact matrix element, Dalitz sampling) or
-        ``"hadrons"`` (factorised form with the R ratio; no sampling).
+    final : str or tuple[int, int]
+        ``"e"``, ``"mu"``, ``"tau"`` (ℓ⁻ℓ⁺; exact matrix element, Dalitz sampling),
+        ``"hadrons"`` (factorised form with the R ratio; no sampling), or a pair (l, m) of
+        dark states for the invisible ψ_j → ψ_k ψ_l ψ_m (factorised form of this diagram
+        alone, see the module docstring; no sampling).
 
     Examples
     --------
@@ -94,12 +106,18 @@ class OffShellDecay:
     '4.1281e-21'
     """
 
-    def __init__(self, sector: DarkSector, parent: int, daughter: int, final: str) -> None:
-        if final not in FINAL_STATES:
-            raise NuportalError(unknown_name_message("final state", final, FINAL_STATES))
+    def __init__(
+        self, sector: DarkSector, parent: int, daughter: int, final: str | tuple[int, int]
+    ) -> None:
         n = sector.n_states
-        if not (0 <= parent < n and 0 <= daughter < n):
-            raise NuportalError(f"state indices must lie in 0..{n - 1}, got {parent}, {daughter}")
+        pair = final if isinstance(final, tuple) else ()
+        if not pair and final not in FINAL_STATES:
+            raise NuportalError(unknown_name_message("final state", str(final), FINAL_STATES))
+        if not all(0 <= i < n for i in (parent, daughter, *pair)) or len(pair) not in (0, 2):
+            raise NuportalError(
+                f"state indices must lie in 0..{n - 1} (a dark pair is two indices), "
+                f"got {parent}, {daughter}, {final}"
+            )
         self.sector = sector
         self.parent, self.daughter, self.final = parent, daughter, final
         self.m_parent = float(sector.signed_masses[parent])
@@ -108,9 +126,13 @@ class OffShellDecay:
         self.coupling = g
         self._a = 2.0 * abs(g) ** 2
         self._b = -float(np.real(g * g))
-        # hadrons: from the lightest hadronic state (π⁰γ) on, where R(√s) starts
-        self.m_f = M_PI_ZERO if final == "hadrons" else CHARGED_LEPTON_MASS[final]
-        low = self.m_f**2 if final == "hadrons" else (2.0 * self.m_f) ** 2
+        self.m_f = CHARGED_LEPTON_MASS.get(str(final), 0.0)
+        if pair:
+            self._pair_coupling = complex(sector.coupling[pair[0], pair[1]])
+            low = float(np.sum(sector.masses[list(pair)])) ** 2
+        else:  # hadrons: from the lightest hadronic state (π⁰γ) on, where R(√s) starts
+            self._pair_coupling = 0j
+            low = M_PI_ZERO**2 if final == "hadrons" else (2.0 * self.m_f) ** 2
         self.s_range = (low, (abs(self.m_parent) - abs(self.m_daughter)) ** 2)
         a = sector.dark_photon
         self._pole = (a.mass, float(aprime_total_width(sector, a.mass)))
@@ -118,12 +140,14 @@ class OffShellDecay:
 
     @property
     def is_open(self) -> bool:
-        """Whether the channel is open (kinematically and with a non-zero coupling and ε)."""
-        return (
-            self.s_range[1] > self.s_range[0]
-            and abs(self.coupling) > 0
-            and self.sector.dark_photon.epsilon != 0
+        """Whether the channel is open (kinematically, with non-zero couplings: G_kj and ε, or
+        G_lm for a dark pair)."""
+        second = (
+            self._pair_coupling
+            if isinstance(self.final, tuple)
+            else self.sector.dark_photon.epsilon
         )
+        return self.s_range[1] > self.s_range[0] and abs(self.coupling) > 0 and abs(second) > 0
 
     # ------------------------------------------------------------------ kinematics
     def t_limits(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -145,9 +169,10 @@ class OffShellDecay:
         return (s - a.mass**2) ** 2 + s * gamma**2
 
     def _require_leptons(self) -> None:
-        if self.final == "hadrons":
+        if self.final not in CHARGED_LEPTON_MASS:
             raise NuportalError(
-                "the hadronic channel has only the factorised form (dgamma_ds, width)"
+                f"the final state {self.final!r} has only the factorised form (dgamma_ds, "
+                "width); the Dalitz form and sampling are for e, mu, tau"
             )
 
     def amplitude_squared(self, s: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -186,7 +211,13 @@ class OffShellDecay:
         root = np.sqrt(np.where(inside, s, 0.5 * (lo + hi)))
         eps = self.sector.dark_photon.epsilon
         two_body = fermion_to_aprime(self.m_parent, self.m_daughter, root, self.coupling)
-        if self.final == "hadrons":
+        if isinstance(self.final, tuple):
+            first, second = self.final
+            signed = self.sector.signed_masses
+            decay = aprime_to_fermions(
+                root, signed[first], signed[second], self._pair_coupling, identical=first == second
+            )
+        elif self.final == "hadrons":
             decay = aprime_to_hadrons(root, eps)
         else:
             decay = aprime_to_leptons(root, eps, self.final)
@@ -240,7 +271,7 @@ class OffShellDecay:
         if not self.is_open:
             return 0.0
         s, ws = self._nodes(panels, order)
-        if method == "factorised" or self.final == "hadrons":
+        if method == "factorised" or self.final not in CHARGED_LEPTON_MASS:
             return float(np.sum(self.dgamma_ds(s) * ws))
         t_lo, t_hi = self.t_limits(s)
         x, w = _gauss(2)

@@ -11,9 +11,11 @@ A' (particle name ``"Aprime"``, PDG number :data:`~nuportal.constants.PDG_ZPRIME
     for each lighter ψ_k with G_kj ≠ 0: the two-body ψ_k A' if m_A' < |m_j| − |m_k| (the A'
     then decays with its own table: listing ψ_k ℓℓ through the resonance as well would count
     it twice), else ψ_k e⁻e⁺, ψ_k μ⁻μ⁺, ψ_k τ⁻τ⁺ and ψ_k hadrons through the off-shell A'
-    (:class:`~nuportal.physics.darkphoton.fermions.OffShellDecay`). Not included: the
-    invisible ψ_j → ψ_k ψ_l ψ_m through an off-shell A' (open only in sectors with widely
-    spread masses) and ψ_j → ψ_k ν ν̄ through A'–Z mixing (suppressed by m_j⁴/m_Z⁴).
+    (:class:`~nuportal.physics.darkphoton.fermions.OffShellDecay`), and the invisible
+    ψ_j → ψ_k ψ_l ψ_m through the off-shell A' (open in sectors with widely spread masses;
+    the diagrams leading to the same final state are added incoherently, see
+    :mod:`~nuportal.physics.darkphoton.fermions`). Not included: ψ_j → ψ_k ν ν̄ through
+    A'–Z mixing (suppressed by m_j⁴/m_Z⁴) and ψ_j → ψ_k γ (loop induced).
 
 :func:`decay_chains` follows every branch from the A' down to stable particles and
 classifies it: **invisible** (only dark fermions at the end, e.g. A' → ψ_1 ψ_1),
@@ -26,6 +28,7 @@ ratios; whether the heavier ψ decays inside a detector is the recast's question
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 from nuportal.constants import PDG_ZPRIME
@@ -55,6 +58,7 @@ def fermion_table(sector: DarkSector, index: int) -> DecayTable:
     m_j = float(sector.signed_masses[index])
     m_aprime = sector.dark_photon.mass
     channels: list[DecayChannel] = []
+    invisible: dict[tuple[int, ...], float] = {}
     for k in range(sector.n_states):
         m_k = float(sector.signed_masses[k])
         g = complex(sector.coupling[k, index])
@@ -74,6 +78,15 @@ def fermion_table(sector: DarkSector, index: int) -> DecayTable:
                 pair, lepton = _PAIR[final]
                 label, daughters, kind = f"{name} {pair}", (pdg, lepton, -lepton), "three-body"
             channels.append(DecayChannel(label, daughters, decay.width(), kind))
+        for first, second in itertools.combinations_with_replacement(range(sector.n_states), 2):
+            dark = OffShellDecay(sector, index, k, (first, second))
+            if dark.is_open:
+                key = tuple(sorted((k, first, second)))
+                invisible[key] = invisible.get(key, 0.0) + dark.width()
+    for key, width in invisible.items():
+        label = " ".join(sector.labels[i] for i in key)
+        daughters = tuple(sector.pdgids[i] for i in key)
+        channels.append(DecayChannel(label, daughters, width, "three-body, diagrams incoherent"))
     return DecayTable(sector.labels[index], sector.pdgids[index], abs(m_j), tuple(channels))
 
 
@@ -110,10 +123,13 @@ class DecayChain:
 _Branch = tuple[float, tuple[str, ...], tuple[str, ...]]  # BR, steps, final products
 
 
-def _expand(name: str, tables: dict[str, DecayTable], dark: set[str]) -> list[_Branch]:
-    """All decay branches of ``name`` down to stable dark fermions and SM pairs."""
+def _expand(
+    name: str, tables: dict[str, DecayTable], dark: set[str], stable_ctau_cm: float
+) -> list[_Branch]:
+    """All decay branches of ``name`` down to stable dark fermions and SM pairs (a dark
+    fermion with cτ above ``stable_ctau_cm`` counts as stable)."""
     table = tables.get(name)
-    if table is None or table.stable:
+    if table is None or table.stable or (name in dark and table.ctau_cm > stable_ctau_cm):
         return [(1.0, (), (name,))]
     out: list[_Branch] = []
     for channel in table:
@@ -123,7 +139,7 @@ def _expand(name: str, tables: dict[str, DecayTable], dark: set[str]) -> list[_B
         unstable = [w for w in words if w in dark or w == APRIME]
         sm = " ".join(w for w in words if w not in unstable)
         fixed: tuple[str, ...] = (sm,) if sm else ()
-        sub = [_expand(w, tables, dark) for w in unstable]
+        sub = [_expand(w, tables, dark, stable_ctau_cm) for w in unstable]
         for combo in itertools.product(*sub):
             ratio = br
             steps: tuple[str, ...] = (step,)
@@ -136,12 +152,18 @@ def _expand(name: str, tables: dict[str, DecayTable], dark: set[str]) -> list[_B
     return out
 
 
-def decay_chains(sector: DarkSector) -> tuple[DecayChain, ...]:
-    """Every A' decay chain of ``sector``, largest branching ratio first (they sum to 1)."""
+def decay_chains(sector: DarkSector, *, stable_ctau_cm: float = math.inf) -> tuple[DecayChain, ...]:
+    """Every A' decay chain of ``sector``, largest branching ratio first (they sum to 1).
+
+    By default the classification follows the final-state content only; with
+    ``stable_ctau_cm`` (cm) a dark fermion whose proper decay length cτ exceeds it is
+    treated as stable (e.g. a ψ_2 with cτ of kilometres is invisible in any detector; the
+    recasts use the lab decay lengths instead).
+    """
     tables = decay_tables(sector)
     dark = set(sector.labels)
     chains = []
-    for ratio, steps, final in _expand(APRIME, tables, dark):
+    for ratio, steps, final in _expand(APRIME, tables, dark, stable_ctau_cm):
         has_dark = any(f in dark for f in final)
         has_visible = any(f not in dark for f in final)
         kind = (
@@ -151,9 +173,10 @@ def decay_chains(sector: DarkSector) -> tuple[DecayChain, ...]:
     return tuple(sorted(chains, key=lambda c: -c.branching_ratio))
 
 
-def chain_fractions(sector: DarkSector) -> dict[str, float]:
-    """Summed branching ratio of the invisible, semi-visible and visible A' decay chains."""
+def chain_fractions(sector: DarkSector, *, stable_ctau_cm: float = math.inf) -> dict[str, float]:
+    """Summed branching ratio of the invisible, semi-visible and visible A' decay chains
+    (``stable_ctau_cm`` as in :func:`decay_chains`)."""
     out = dict.fromkeys(KINDS, 0.0)
-    for chain in decay_chains(sector):
+    for chain in decay_chains(sector, stable_ctau_cm=stable_ctau_cm):
         out[chain.kind] += chain.branching_ratio
     return out
