@@ -143,14 +143,14 @@ def test_invisible_model_reproduces_published_limit() -> None:
 
 
 def babar_rescaled(model: ToyModel, masses: np.ndarray, eps_pub: np.ndarray):  # type: ignore[no-untyped-def]
-    from nuportal.analysis.recast import rescaled_limit
+    from nuportal.analysis.recast import excluded_band
 
     rng = np.random.default_rng(3)
 
     def sampler(m: float, chains: Sequence[Chain]) -> list[Zones | None]:
         return [babar.chain_zones(c, m, 5000, rng) for c in chains]
 
-    return rescaled_limit(model, masses, eps_pub, sampler)
+    return excluded_band(model, masses, eps_pub**2, sampler)
 
 
 def test_prompt_visible_model_gives_no_limit() -> None:
@@ -184,8 +184,8 @@ def test_na64_reach_of_invisible_chain_closed_form() -> None:
     """η = 1: N = EOT Y ε² ≥ 2.3 gives ε = √(2.3/(EOT Y))."""
     model = ToyModel(1.0, semi=0.0)
     m = 0.05
-    lower, upper = na64.reach(model, np.array([m]), 9.37e11, n_events=100)
-    expected = math.sqrt(2.3 / (9.37e11 * yield_per_electron(m, 1.0)))
+    lower, upper = na64.reach(model, np.array([m]), 9.37e11, signal_efficiency=0.7, n_events=100)
+    expected = math.sqrt(2.3 / (9.37e11 * 0.7 * yield_per_electron(m, 1.0)))
     assert lower[0] == pytest.approx(expected, rel=1e-9)
     assert np.isinf(upper[0])
 
@@ -224,3 +224,32 @@ def test_published_curves_recast(module: object, key: str, data_dir: Path) -> No
     assert invisible.lower == pytest.approx(short.lower, rel=1e-12)
     visible = module.recast(ToyModel(1e-12), short, n_events=500)  # type: ignore[attr-defined]
     assert not np.any(visible.valid)
+
+
+@pytest.mark.data
+def test_calibrated_reach_reproduces_published_na64(data_dir: Path) -> None:
+    """With the efficiency implied by the 2019 curve, an invisible A' at 2.84e11 EOT gives
+    back the published limit; at 9.37e11 EOT it improves by √(9.37/2.84)."""
+    curve = load_curve("na64_2019_invisible", data_dir)
+    masses = np.array([0.005, 0.05, 0.3])
+    eff = na64.calibrated_efficiency(curve, masses, na64.EOT_2019)
+    assert np.all((eff > 0.3) & (eff <= 1))
+    model = ToyModel(1.0, semi=0.0)
+    lower, _ = na64.reach(model, masses, na64.EOT_2019, signal_efficiency=eff, n_events=10)
+    assert lower == pytest.approx(curve.evaluate(masses).lower, rel=1e-12)
+    more, _ = na64.reach(model, masses, na64.EOT_2023, signal_efficiency=eff, n_events=10)
+    assert more == pytest.approx(lower * math.sqrt(na64.EOT_2019 / na64.EOT_2023), rel=1e-12)
+
+
+def test_recast_on_chosen_masses() -> None:
+    from nuportal.analysis.limits.curves import LimitCurve
+
+    curve = LimitCurve(
+        key="toy", label="toy", experiment="toy", arxiv="", cl="90%", kind="upper",
+        category="invisible", channel="invisible", mass=np.array([0.01, 1.0]),
+        lower=np.array([1e-4, 1e-2]), upper=np.full(2, np.inf), valid=np.ones(2, bool),
+    )  # fmt: skip
+    out = babar.recast(ToyModel(1.0, semi=0.0), curve, n_events=10, masses=[0.05, 0.1, 0.5])
+    assert out.mass.tolist() == [0.05, 0.1, 0.5]
+    assert out.lower == pytest.approx(np.array([0.05, 0.1, 0.5]) * 1e-2, rel=1e-12)  # ε ∝ m
+    assert out.kind == "band"

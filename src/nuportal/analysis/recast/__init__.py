@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from nuportal.analysis.limits.curves import LimitCurve
 from nuportal.errors import NuportalError
@@ -43,10 +44,10 @@ __all__ = [
     "ChainModel",
     "Zones",
     "efficiency",
+    "excluded_band",
     "excluded_interval",
     "pass_probability",
     "recast_curve",
-    "rescaled_limit",
     "sampled_pass",
 ]
 
@@ -173,30 +174,35 @@ def excluded_interval(
     return float(lower), float(upper)
 
 
-def rescaled_limit(
+def excluded_band(
     model: ChainModel,
-    masses: np.ndarray,
-    eps_published: np.ndarray,
+    masses: ArrayLike,
+    targets: ArrayLike,
     sampler: Callable[[float, Sequence[Chain]], Sequence[Zones | None]],
+    norms: ArrayLike = 1.0,
     eps_range: tuple[float, float] = (1e-7, 0.3),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Self-consistent recast of an invisible-search limit: per mass, the ε interval where
-    ε² η(m, ε) ≥ ε²_pub(m). Returns (lower, upper) arrays (inf where nothing is excluded).
+    """Per mass, the ε interval where ``norm`` ε² η(m, ε) ≥ ``target`` (self-consistent: η
+    is evaluated at each ε). Returns (lower, upper) arrays, inf where nothing is excluded
+    or the target is not finite.
 
-    ``sampler(m, chains)`` builds the zones of the chains (experiment-specific).
+    ``sampler(m, chains)`` builds the zones of the chains (experiment-specific); the chain
+    structure is taken from ``model(m, 1e-3)``.
     """
-    lower = np.full(len(masses), np.inf)
-    upper = np.full(len(masses), np.inf)
-    for i, (m, eps_pub) in enumerate(zip(masses, eps_published, strict=True)):
-        if not np.isfinite(eps_pub):
+    m_arr, t_arr, n_arr = np.broadcast_arrays(
+        np.asarray(masses, float), np.asarray(targets, float), np.asarray(norms, float)
+    )
+    lower = np.full(m_arr.shape, np.inf)
+    upper = np.full(m_arr.shape, np.inf)
+    for i, (m, target, norm) in enumerate(zip(m_arr, t_arr, n_arr, strict=True)):
+        if not (np.isfinite(target) and norm > 0):
             continue
-        reference = model(float(m), float(eps_pub))
-        samples = sampler(float(m), reference)
+        samples = sampler(float(m), model(float(m), 1e-3))
 
-        def signal(eps: np.ndarray, m: float = float(m), samples=samples) -> np.ndarray:  # type: ignore[no-untyped-def]
-            return eps**2 * efficiency(model, m, eps, samples)
+        def signal(eps: np.ndarray, m: float = float(m), samples=samples, norm=norm):  # type: ignore[no-untyped-def]
+            return norm * eps**2 * efficiency(model, m, eps, samples)
 
-        lower[i], upper[i] = excluded_interval(signal, float(eps_pub) ** 2, eps_range)
+        lower[i], upper[i] = excluded_interval(signal, float(target), eps_range)
     return lower, upper
 
 
@@ -204,16 +210,28 @@ def recast_curve(
     model: ChainModel,
     curve: LimitCurve,
     sampler: Callable[[float, Sequence[Chain]], Sequence[Zones | None]],
+    masses: ArrayLike | None = None,
 ) -> LimitCurve:
-    """:func:`rescaled_limit` of a published upper-limit ``curve``, as a curve of kind
-    ``"band"`` (``lower < ε < upper`` excluded; invalid where nothing is excluded)."""
+    """The published upper-limit ``curve`` recast: ε² η(m, ε) ≥ ε²_pub(m)
+    (:func:`excluded_band`), as a curve of kind ``"band"`` (``lower < ε < upper``
+    excluded; invalid where nothing is excluded). ``masses`` (GeV): evaluate there (the
+    published curve interpolated) instead of at the curve's own points.
+    """
     if curve.kind != "upper":
         raise NuportalError(f"curve {curve.key!r} is not an upper-limit line (kind {curve.kind})")
-    eps_pub = np.where(curve.valid, curve.lower, np.inf)
-    lower, upper = rescaled_limit(model, curve.mass, eps_pub, sampler)
+    if masses is None:
+        grid, eps_pub = curve.mass, np.where(curve.valid, curve.lower, np.inf)
+    else:
+        grid = np.asarray(masses, float)
+        value = curve.evaluate(grid)
+        eps_pub = np.where(value.defined, value.lower, np.inf)
+    if grid.size < 2:
+        raise NuportalError("a recast curve needs at least two masses")
+    lower, upper = excluded_band(model, grid, eps_pub**2, sampler)
     found = np.isfinite(lower)
     return replace(
         curve,
+        mass=grid,
         lower=np.where(found, lower, 1.0),
         upper=np.where(found, upper, 1.0),
         valid=found,
