@@ -1,0 +1,396 @@
+"""Fitting MiniBooNE with a model family: one task per scan point, the scan, contours.
+
+The task at a point (:func:`fit_point`)
+---------------------------------------
+1. **Generate once per mass point** (:func:`~nuportal.analysis.miniboone.signal.
+   generate_sample`) at the *reference coupling*, the low end of the family's coupling
+   range — the longest-lived choice, so that every event a larger coupling needs was
+   generated (:mod:`~nuportal.analysis.miniboone.reweight`) — and fold the
+   coupling-independent response once (:class:`~nuportal.analysis.miniboone.signal.
+   ResponseSample`).
+2. **Reweight** the sample to :data:`COUPLING_NODES` couplings spaced evenly in log over the
+   range (exact weights and redrawn decay vertices, then the fiducial cut), giving the
+   histograms S_k at each node. Where reweighting is not supported (a decay chain through
+   a heavy daughter, a change of decay distribution) the sample is regenerated at each node.
+3. **Profile the coupling**: S(c) between nodes is the per-bin monotone cubic (PCHIP)
+   interpolation of ln S in ln c — exact for a power law, which is what the signal is in
+   both limits (∝ c² for prompt decays, ∝ c⁴ for long-lived ones); the statistic (χ² of
+   :class:`~nuportal.analysis.miniboone.statistics.MiniBooNEFit`, or −2 ln L) is minimised
+   over c by :func:`~nuportal.analysis.scan.profile.profile_minimum`. When the coupling is a
+   scan axis instead, the sample is reweighted to exactly that coupling.
+4. Report χ², −2 ln L, the background-only χ², the p-value for 19 − 3 degrees of freedom
+   (two masses and the coupling fitted), the best coupling, the selected signal events and
+   its E_QE, E_vis and cos θ histograms.
+
+Generated samples are cached per process (the last :data:`CACHE_SIZE` mass points), so the
+points of a mass × coupling scan that share a mass reuse one sample.
+
+A point where the family's mass ordering fails (e.g. m_Z' ≥ m4 for an on-shell Z') has no
+signal: it is reported with ``allowed = false`` and the background-only statistic.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.interpolate import PchipInterpolator
+
+from nuportal.analysis.miniboone.families import FERMIONS, Family, get_family
+from nuportal.analysis.miniboone.response import CRITERIA
+from nuportal.analysis.miniboone.reweight import reweight
+from nuportal.analysis.miniboone.signal import (
+    ResponseSample,
+    SignalHistograms,
+    fold_response,
+    generate_sample,
+)
+from nuportal.analysis.miniboone.statistics import MiniBooNEFit, delta_chi2_level
+from nuportal.analysis.scan import Grid, ScanResults, point_key, point_seed, run_scan
+from nuportal.analysis.scan.profile import ProfileMinimum, profile_minimum
+from nuportal.errors import NuportalError, unknown_name_message
+from nuportal.rates import DEFAULT_ROLES
+
+__all__ = [
+    "CACHE_SIZE",
+    "COUPLING_NODES",
+    "FIT_PARAMETERS",
+    "SIGMA_LEVELS",
+    "STATISTICS",
+    "CouplingProfile",
+    "FitScan",
+    "fit_config",
+    "fit_point",
+    "profile_signal",
+    "scan",
+]
+
+FloatArray = NDArray[np.float64]
+
+#: statistics a fit can minimise
+STATISTICS = ("chi2", "m2lnl")
+#: couplings at which a mass point's sample is reweighted before interpolation
+COUPLING_NODES = 7
+#: mass points whose samples a worker process keeps
+CACHE_SIZE = 2
+#: fitted parameters of a two-dimensional scan with a profiled coupling (p-value dof)
+FIT_PARAMETERS = 3
+#: the contour levels drawn: nσ → Δχ² for two parameters (Wilks)
+SIGMA_LEVELS: Mapping[int, float] = {k: delta_chi2_level(sigma=k, n_params=2) for k in (1, 2, 3)}
+#: E_QE bins of the ν-mode signal
+_NU_BINS = 11
+
+
+def fit_config(
+    family: str,
+    *,
+    fermion: str = "dirac",
+    events: int = 3000,
+    seed: int = 1,
+    nodes: int = COUPLING_NODES,
+    statistic: str = "chi2",
+    release: str = "2020",
+    roles: Sequence[str] = DEFAULT_ROLES,
+    criterion: str = "r_circle1",
+    coupling_range: tuple[float, float] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
+    """The fixed configuration of a fit scan (plain JSON values), checked.
+
+    Parameters
+    ----------
+    family : str
+        A name of :data:`~nuportal.analysis.miniboone.families.FAMILIES`.
+    fermion : {"dirac", "majorana"}
+    events : int
+        Weighted events generated per mass point.
+    seed : int
+        Seed of the scan; each point draws from :func:`~nuportal.analysis.scan.point_seed`.
+    nodes : int
+        Couplings at which the sample is reweighted (≥ 2).
+    statistic : {"chi2", "m2lnl"}
+        What is minimised over the coupling.
+    release : {"2020", "2018"}
+        The MiniBooNE release (ν mode, 18.75e20 POT generated).
+    roles : sequence of str
+        Upscattering volumes (detector and dirt by default).
+    criterion : str
+        Kelly–Kopp one-ring criterion.
+    coupling_range : (float, float), optional
+        Range of the profiled coupling (default: the family's).
+    data_dir : path, optional
+        Data directory (else ``NUPORTAL_DATA``); must be valid on every worker.
+    """
+    fam = get_family(family)
+    if fermion not in FERMIONS:
+        raise NuportalError(unknown_name_message("fermion type", fermion, FERMIONS))
+    if statistic not in STATISTICS:
+        raise NuportalError(unknown_name_message("statistic", statistic, STATISTICS))
+    if criterion not in CRITERIA:
+        raise NuportalError(unknown_name_message("Kelly-Kopp criterion", criterion, CRITERIA))
+    if int(events) < 100 or int(nodes) < 2:
+        raise NuportalError(f"need events >= 100 and nodes >= 2, got {events} and {nodes}")
+    low, high = coupling_range or fam.coupling_range
+    if not 0 < low < high:
+        raise NuportalError(f"the coupling range needs 0 < low < high, got ({low}, {high})")
+    return {
+        "family": fam.name,
+        "fermion": fermion,
+        "events": int(events),
+        "seed": int(seed),
+        "nodes": int(nodes),
+        "statistic": statistic,
+        "release": str(release),
+        "roles": list(roles),
+        "criterion": criterion,
+        "coupling_range": [float(low), float(high)],
+        "data_dir": None if data_dir is None else str(data_dir),
+    }
+
+
+@lru_cache(maxsize=4)
+def _miniboone(release: str, data_dir: str | None) -> MiniBooNEFit:
+    return MiniBooNEFit(release, "nu", data_dir)
+
+
+def _statistic(fit: MiniBooNEFit, name: str) -> Callable[[FloatArray], FloatArray]:
+    return fit.chi2 if name == "chi2" else fit.m2lnl
+
+
+def profile_signal(
+    fit: MiniBooNEFit,
+    signal: Callable[[FloatArray], FloatArray],
+    low: float,
+    high: float,
+    statistic: str = "chi2",
+) -> ProfileMinimum:
+    """Minimise the statistic of ``signal(c)`` (vectorised: couplings → (n, 11) histograms)
+    over the coupling c in [low, high] (log scale)."""
+    func = _statistic(fit, statistic)
+    return profile_minimum(lambda c: func(signal(c)), low, high, log=True)
+
+
+class CouplingProfile:
+    """The MiniBooNE signal of one mass point as a function of the coupling.
+
+    Parameters
+    ----------
+    family : Family
+    masses : Mapping
+        The mass coordinates (and any fixed parameter) of the point.
+    config : Mapping
+        A :func:`fit_config` dictionary.
+    """
+
+    def __init__(self, family: Family, masses: Mapping[str, float], config: Mapping[str, Any]):
+        self.family = family
+        self.config = config
+        self.masses = {k: float(v) for k, v in masses.items() if k != family.coupling}
+        low, high = config["coupling_range"]
+        self.couplings = np.geomspace(low, high, config["nodes"])
+        self.seed = point_seed(self.masses, config["seed"])
+        self.reference = self._model(low)
+        self.sample = self._sample(low)
+        self.regenerated = False
+        nodes = [self.histograms(c) for c in self.couplings]
+        self._nodes = {
+            name: np.array([getattr(h, name) for h in nodes])
+            for name in ("enu_qe", "evis", "cos_theta")
+        }
+        self._selected = np.array([h.selected for h in nodes])
+
+    def _model(self, coupling: float) -> Any:
+        return self.family.model(
+            {**self.masses, self.family.coupling: coupling}, self.config["fermion"]
+        )
+
+    def _sample(self, coupling: float) -> ResponseSample:
+        cfg = self.config
+        final = self.family.final_state
+        events = generate_sample(
+            self._model(coupling), final, cfg["events"], self.seed, roles=cfg["roles"],
+            data_dir=cfg["data_dir"],
+        )  # fmt: skip
+        rng = np.random.default_rng([self.seed, 1])
+        return fold_response(events, final, rng, cfg["criterion"], cfg["data_dir"])
+
+    def histograms(self, coupling: float) -> SignalHistograms:
+        """The signal at ``coupling`` by reweighting the sample (exact, with MC error), or by
+        regenerating when the family cannot be reweighted."""
+        if len(self.sample.events) == 0:
+            return self.sample.histograms()
+        if not self.regenerated:
+            rng = np.random.default_rng([self.seed, 2, *np.array([coupling]).view(np.uint32)])
+            try:
+                new = reweight(self.sample.events, self.reference, self._model(coupling), rng)
+            except NuportalError:
+                self.regenerated = True
+            else:
+                return self.sample.histograms(new.weight, new.decay)
+        return self._sample(coupling).histograms()
+
+    def _interpolate(self, name: str, couplings: FloatArray) -> FloatArray:
+        nodes = self._nodes[name]
+        floor = 1e-30 * max(float(nodes.max()), 1e-300)
+        spline = PchipInterpolator(np.log(self.couplings), np.log(nodes + floor), axis=0)
+        c = np.clip(np.asarray(couplings, dtype=np.float64), *self.couplings[[0, -1]])
+        return np.clip(np.exp(spline(np.log(c))) - floor, 0.0, None)
+
+    def signal(self, couplings: FloatArray) -> FloatArray:
+        """E_QE signals (n, 11) at ``couplings`` (interpolated between the nodes)."""
+        return self._interpolate("enu_qe", np.atleast_1d(couplings))
+
+    def interpolated(self, coupling: float) -> SignalHistograms:
+        """All histograms at ``coupling`` (interpolated; no MC error)."""
+        c = np.array([coupling])
+        enu = self._interpolate("enu_qe", c)[0]
+        selected = np.exp(
+            np.interp(np.log(coupling), np.log(self.couplings), np.log(self._selected + 1e-300))
+        )
+        return SignalHistograms(
+            enu,
+            np.zeros_like(enu),
+            self._interpolate("evis", c)[0],
+            self._interpolate("cos_theta", c)[0],
+            float(selected),
+        )
+
+
+_CACHE: OrderedDict[str, CouplingProfile] = OrderedDict()
+
+
+def _profile(
+    family: Family, point: Mapping[str, float], config: Mapping[str, Any]
+) -> CouplingProfile:
+    masses = {k: v for k, v in point.items() if k != family.coupling}
+    key = point_key(masses) + repr(sorted(config.items()))
+    if key not in _CACHE:
+        _CACHE[key] = CouplingProfile(family, masses, config)
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    _CACHE.move_to_end(key)
+    return _CACHE[key]
+
+
+def _result(
+    fit: MiniBooNEFit,
+    coupling: float,
+    histograms: SignalHistograms,
+    at_edge: bool,
+    allowed: bool = True,
+) -> dict[str, Any]:
+    res = fit.evaluate(histograms.enu_qe, n_params=FIT_PARAMETERS)
+    null = fit.evaluate(np.zeros(_NU_BINS), n_params=FIT_PARAMETERS)
+    return {
+        "allowed": allowed,
+        "chi2": res.chi2,
+        "m2lnl": res.m2lnl,
+        "chi2_null": null.chi2,
+        "p_value": res.p_value,
+        "dof": res.dof,
+        "coupling": coupling,
+        "at_edge": at_edge,
+        "signal_events": float(histograms.enu_qe.sum()),
+        "selected": histograms.selected,
+        "enu_qe": histograms.enu_qe.tolist(),
+        "evis": histograms.evis.tolist(),
+        "cos_theta": histograms.cos_theta.tolist(),
+    }
+
+
+def fit_point(point: dict[str, float], config: dict[str, Any]) -> dict[str, Any]:
+    """The scan task: best fit (or the fit at the given coupling) at one point.
+
+    ``point`` holds the family's masses and, for a mass × coupling scan, its coupling;
+    ``config`` is a :func:`fit_config` dictionary. Returns JSON values (see the module
+    docstring, step 4).
+    """
+    family = get_family(config["family"])
+    fit = _miniboone(config["release"], config["data_dir"])
+    if not family.allowed(point):
+        empty = SignalHistograms(
+            np.zeros(_NU_BINS), np.zeros(_NU_BINS), np.zeros(22), np.zeros(20), 0.0
+        )
+        return _result(fit, 0.0, empty, False, allowed=False)
+    profile = _profile(family, point, config)
+    if family.coupling in point:
+        coupling = float(point[family.coupling])
+        return _result(fit, coupling, profile.histograms(coupling), False)
+    low, high = config["coupling_range"]
+    best = profile_signal(fit, profile.signal, low, high, config["statistic"])
+    return _result(fit, best.x, profile.interpolated(best.x), best.at_edge)
+
+
+@dataclass(frozen=True)
+class FitScan:
+    """A finished fit scan over a two-dimensional grid.
+
+    Attributes
+    ----------
+    family : Family
+    grid : Grid
+    results : ScanResults
+    statistic : str
+    """
+
+    family: Family
+    grid: Grid
+    results: ScanResults
+    statistic: str
+
+    def values(self, name: str | None = None) -> FloatArray:
+        """Grid-shaped result ``name`` (default: the statistic)."""
+        return self.results.values(name or self.statistic)
+
+    def best(self) -> tuple[dict[str, float], dict[str, Any]]:
+        """The best-fit point and its result."""
+        return self.results.best(self.statistic)
+
+    def delta(self) -> FloatArray:
+        """Δχ² (or Δ(−2 ln L)) with respect to the best point, grid-shaped."""
+        values = self.values()
+        return values - values.min()
+
+    def table(self) -> list[dict[str, Any]]:
+        """One row per point: coordinates, best coupling, statistic, Δ, signal events."""
+        delta = self.delta().reshape(-1)
+        return [
+            {
+                **p,
+                "coupling": r["coupling"],
+                self.statistic: r[self.statistic],
+                "delta": float(d),
+                "signal_events": r["signal_events"],
+                "allowed": r["allowed"],
+            }
+            for p, r, d in zip(self.results.points, self.results.results, delta, strict=True)
+        ]
+
+
+def scan(
+    config: Mapping[str, Any],
+    grid: Grid | None = None,
+    results: str | os.PathLike[str] = "miniboone_fit.jsonl",
+    *,
+    scheduler: Any = None,
+    workers: int | None = None,
+    serial: bool = False,
+    progress: bool = True,
+) -> FitScan:
+    """Run a fit scan of ``config`` (:func:`fit_config`) over ``grid`` (default: the
+    family's), writing and resuming the results file ``results``; where the tasks run is
+    chosen as in :func:`~nuportal.analysis.scan.run_scan`."""
+    family = get_family(config["family"])
+    grid = grid or family.default_grid()
+    family.check_axes(grid.names)
+    done = run_scan(
+        fit_point, grid, dict(config), results, scheduler=scheduler, workers=workers,
+        serial=serial, progress=progress,
+    )  # fmt: skip
+    return FitScan(family, grid, done, config["statistic"])
