@@ -16,7 +16,7 @@ import pytest
 from scipy import stats
 
 from nuportal.analysis.miniboone.response import reconstruct_pairs
-from nuportal.analysis.miniboone.reweight import _production_factor, reweight
+from nuportal.analysis.miniboone.reweight import Reweighter, reweight
 from nuportal.errors import NuportalError
 from nuportal.generator.events import STATUS_FINAL, Events
 from nuportal.generator.run import EventGenerator
@@ -116,7 +116,7 @@ def test_production_rescaling_is_the_closed_form(sample) -> None:
     nuportal.models.model): production scales as [U²(1 − U²)]_new / [U²(1 − U²)]_old
     exactly, in every channel."""
     u_old, u_new = GENERATED, TARGETS["prompt"]
-    factor = _production_factor(sample, model(u_old), model(u_new), "miniboone_numode")
+    factor = Reweighter(sample, model(u_old)).production(model(u_new))
     expected = (u_new * (1 - u_new)) / (u_old * (1 - u_old))
     np.testing.assert_allclose(factor, expected, rtol=1e-9)
 
@@ -130,7 +130,7 @@ def test_production_event_by_event_against_the_rate(data_dir) -> None:
     base = benchmark_model()
     events = EventGenerator(base, seed=2, data_dir=data_dir).generate(10_000)
     other = benchmark_model(epsilon=2 * base.parameters["epsilon"])
-    factor = _production_factor(events, base, other, "miniboone_numode")
+    factor = Reweighter(events, base).production(other)
     assert np.ptp(factor) > 0.1
     w = events.event["weight"] * factor
     rate = upscattering_rates(other, "miniboone_numode", roles=("detector",), data_dir=data_dir)

@@ -64,7 +64,7 @@ from nuportal.physics.nuclei import NEUTRON, PROTON, Nucleus, nucleus
 from nuportal.physics.upscattering import Channel, Upscattering
 from nuportal.units import C_CM_PER_NS
 
-__all__ = ["PROBE_EVENTS", "RESCALING_TOLERANCE", "Reweighted", "reweight"]
+__all__ = ["PROBE_EVENTS", "RESCALING_TOLERANCE", "Reweighted", "Reweighter", "reweight"]
 
 FloatArray = NDArray[np.float64]
 
@@ -115,6 +115,9 @@ class Reweighted:
 def reweight(events: Events, generated: Model, new: Model, rng: np.random.Generator) -> Reweighted:
     """Weights and decay vertices of ``events`` (generated with ``generated``) for ``new``.
 
+    One call of :class:`Reweighter`; build a :class:`Reweighter` once to reweight the same
+    sample to many couplings (a profiled-coupling scan).
+
     Parameters
     ----------
     events : Events
@@ -138,54 +141,169 @@ def reweight(events: Events, generated: Model, new: Model, rng: np.random.Genera
         If the masses, mediators or fermion type differ, the metadata do not match
         ``generated``, or the change is not supported (see the module docstring).
     """
-    _check_same_spectrum(generated, new)
-    _check_generated(events, generated)
-    meta = events.metadata
-    n = len(events)
-    first = events.offsets[:-1]
-    pdg = events.particles["pdg"]
-    heavy_pdg = np.abs(pdg[first + 3])
-    weight = events.event["weight"].copy()
-    # 1. production
-    weight *= _production_factor(events, generated, new, meta["experiment"])
-    # 2. branching ratios and 3. decay lengths, per heavy lepton
-    mode_of = np.array([p.split("; ", 1)[1] for p in events.processes])[events.event["process"]]
-    vertex = np.stack([events.event[f"vertex_{a}"] for a in "xyz"], axis=1)
-    p4 = np.stack([events.particles[k][first + 3] for k in ("e", "px", "py", "pz")], axis=1)
-    p_abs = np.linalg.norm(p4[:, 1:], axis=1)
-    direction = p4[:, 1:] / p_abs[:, None]
-    length = np.empty(n)
-    for heavy in generated.heavy:
-        rows = heavy_pdg == heavy.pdgid
-        if not rows.any():
-            continue
-        ratio = _branching_ratios(generated, new, heavy.name, meta["final_state"])
-        unknown = set(mode_of[rows]) - set(ratio)
+    return Reweighter(events, generated)(new, rng)
+
+
+@dataclass
+class _Channel:
+    """The events of one upscattering channel and N helicity, with the generated model's
+    amplitudes on its probe events (and, once needed, on all of them)."""
+
+    rows: np.ndarray
+    channel: Channel
+    helicity: int
+    probe: np.ndarray
+    old_probe: FloatArray
+    old_all: FloatArray | None = None
+
+
+class Reweighter:
+    """Reweights one generated sample to other couplings (see the module docstring).
+
+    Everything that depends only on the sample and the generated model — the grouping of
+    events by channel and decay mode, the generated amplitudes on the probe events, the
+    generated decay tables and decay-in-volume probabilities — is computed once.
+
+    Parameters
+    ----------
+    events : Events
+        The sample (see :func:`reweight`).
+    generated : Model
+        The model it was generated with.
+
+    Examples
+    --------
+    >>> reweighter = Reweighter(events, generated)                    # doctest: +SKIP
+    >>> weights = [reweighter(m, rng).weight for m in models]         # doctest: +SKIP
+    """
+
+    def __init__(self, events: Events, generated: Model) -> None:
+        _check_generated(events, generated)
+        self.events, self.generated = events, generated
+        meta = events.metadata
+        self.final_state = meta["final_state"]
+        first = events.offsets[:-1]
+        self.heavy_pdg = np.abs(events.particles["pdg"][first + 3])
+        self.vertex = np.stack([events.event[f"vertex_{a}"] for a in "xyz"], axis=1)
+        p4 = np.stack([events.particles[k][first + 3] for k in ("e", "px", "py", "pz")], axis=1)
+        self.p_abs = np.linalg.norm(p4[:, 1:], axis=1)
+        self.gamma_beta_inverse = p4[:, 0] / self.p_abs  # E/p: time per distance / c
+        self.direction = p4[:, 1:] / self.p_abs[:, None]
+        self.volume = (
+            get_experiment(meta["experiment"]).volume(meta["decay_volume"]).shape
+            if meta.get("forced_decays", True)
+            else None
+        )
+        process = events.event["process"]
+        self.modes = {
+            h.name: {m.label: m for m in decay_modes(generated, h.name, self.final_state)}
+            for h in generated.heavy
+            if np.any(self.heavy_pdg == h.pdgid)
+        }
+        self.mode_index = {label: i for i, label in enumerate(events.processes)}
+        self.mode_of = np.array([p.split("; ", 1)[1] for p in events.processes])
+        present = np.unique(process)
+        unknown = {self.mode_of[p] for p in present} - {
+            label for modes in self.modes.values() for label in modes
+        }
         if unknown:
             raise NuportalError(
-                f"the events have decay modes {sorted(unknown)} that "
-                f"{heavy.name} of the generated model does not simulate"
+                f"the events have decay modes {sorted(unknown)} that the generated model "
+                f"does not simulate for the final state {self.final_state!r}"
             )
-        weight[rows] *= np.vectorize(ratio.__getitem__, otypes=[float])(mode_of[rows])
-        length[rows] = p_abs[rows] / heavy.mass * decay_table(new, heavy.name).ctau_cm
-    if meta.get("forced_decays", True):
-        volume = get_experiment(meta["experiment"]).volume(meta["decay_volume"]).shape
-        distance, probability = forced_decay(vertex, direction, length, volume, rng)
-        _, old_probability = forced_decay(
-            vertex,
-            direction,
-            length * _width_ratio(events, generated, new, heavy_pdg),
-            volume,
-            np.random.default_rng(0),
+        self.channels = self._channels(meta["experiment"])
+        self.old_probability = (
+            None
+            if self.volume is None
+            else forced_decay(
+                self.vertex, self.direction, self._lengths(generated), self.volume,
+                np.random.default_rng(0),
+            )[1]
+        )  # fmt: skip
+
+    def _channels(self, experiment: str) -> list[_Channel]:
+        first = self.events.offsets[:-1]
+        pdg = self.events.particles["pdg"]
+        key = np.stack(
+            [pdg[first], pdg[first + 1], self.heavy_pdg, self.events.event["helicity"]], axis=1
         )
-        weight *= np.divide(
-            probability, old_probability, out=np.zeros(n), where=old_probability > 0
-        )
-    else:
-        distance = free_decay(length, rng)
-    decay = vertex + distance[:, None] * direction
-    time = events.event["vertex_t"] + distance * p4[:, 0] / p_abs / C_CM_PER_NS
-    return Reweighted(weight, decay, time)
+        # one row per process (a process fixes the channel and the helicity)
+        process = self.events.event["process"]
+        order = np.argsort(process, kind="stable")
+        starts = np.searchsorted(process[order], np.arange(len(self.events.processes) + 1))
+        groups: dict[tuple[int, ...], list[np.ndarray]] = {}
+        for p in range(len(self.events.processes)):
+            rows = order[starts[p] : starts[p + 1]]
+            if len(rows):
+                groups.setdefault(tuple(int(v) for v in key[rows[0]]), []).append(rows)
+        targets = _targets(experiment)
+        names = {h.pdgid: h.name for h in self.generated.heavy}
+        energy, q2 = self.events.event["enu"], self.events.event["q2"]
+        out = []
+        for (flavour, target_pdg, heavy_pdg, helicity), parts in groups.items():
+            rows = np.sort(np.concatenate(parts))
+            target, regime = targets[target_pdg]
+            channel = Channel(flavour, names[heavy_pdg], target, regime)
+            probe = rows[np.linspace(0, len(rows) - 1, min(PROBE_EVENTS, len(rows))).astype(int)]
+            old = Upscattering(self.generated, channel).amplitude_squared(
+                energy[probe], q2[probe], helicity
+            )
+            out.append(_Channel(rows, channel, helicity, probe, old))
+        return out
+
+    def _lengths(self, model: Model) -> FloatArray:
+        """Lab decay lengths (p/m) cτ [cm] of each event's N in ``model``."""
+        length = np.empty(len(self.events))
+        for heavy in model.heavy:
+            rows = self.heavy_pdg == heavy.pdgid
+            if rows.any():
+                ctau = decay_table(model, heavy.name).ctau_cm
+                length[rows] = self.p_abs[rows] / heavy.mass * ctau
+        return length
+
+    def production(self, new: Model) -> FloatArray:
+        """|M_new|² / |M_old|² of each event (the production factor of the weight)."""
+        energy, q2 = self.events.event["enu"], self.events.event["q2"]
+        factor = np.empty(len(self.events))
+        for group in self.channels:
+            ups = Upscattering(new, group.channel)
+            probe = group.probe
+            ratio = (
+                ups.amplitude_squared(energy[probe], q2[probe], group.helicity) / group.old_probe
+            )
+            if _constant(ratio):
+                factor[group.rows] = ratio.mean()
+                continue
+            rows = group.rows
+            if group.old_all is None:
+                old = Upscattering(self.generated, group.channel)
+                group.old_all = old.amplitude_squared(energy[rows], q2[rows], group.helicity)
+            factor[rows] = ups.amplitude_squared(energy[rows], q2[rows], group.helicity)
+            factor[rows] /= group.old_all
+        return factor
+
+    def __call__(self, new: Model, rng: np.random.Generator) -> Reweighted:
+        """Weights and decay vertices for the model ``new`` (see :func:`reweight`)."""
+        _check_same_spectrum(self.generated, new)
+        weight = self.events.event["weight"] * self.production(new)
+        per_process = np.zeros(len(self.events.processes))
+        for heavy, modes in self.modes.items():
+            ratio = _branching_ratios(self.generated, new, heavy, self.final_state, modes)
+            for p, label in enumerate(self.mode_of):
+                per_process[p] = ratio.get(label, per_process[p])
+        weight *= per_process[self.events.event["process"]]
+        length = self._lengths(new)
+        if self.volume is None or self.old_probability is None:
+            distance = free_decay(length, rng)
+        else:
+            distance, probability = forced_decay(
+                self.vertex, self.direction, length, self.volume, rng
+            )
+            old = self.old_probability
+            weight *= np.divide(probability, old, out=np.zeros(len(old)), where=old > 0)
+        decay = self.vertex + distance[:, None] * self.direction
+        time = self.events.event["vertex_t"] + distance * self.gamma_beta_inverse / C_CM_PER_NS
+        return Reweighted(weight, decay, time)
 
 
 # ---------------------------------------------------------------------- checks
@@ -222,19 +340,6 @@ def _check_generated(events: Events, generated: Model) -> None:
         )
 
 
-def _width_ratio(events: Events, generated: Model, new: Model, heavy_pdg: np.ndarray) -> FloatArray:
-    """Γ_new / Γ_old of each event's heavy lepton (ℓ_old = ℓ_new × this)."""
-    ratio = np.ones(len(events))
-    for heavy in generated.heavy:
-        rows = heavy_pdg == heavy.pdgid
-        if rows.any():
-            ratio[rows] = (
-                decay_table(new, heavy.name).total_width
-                / decay_table(generated, heavy.name).total_width
-            )
-    return ratio
-
-
 # ---------------------------------------------------------------------- production
 def _targets(experiment: str) -> dict[int, tuple[Nucleus, str]]:
     """PDG number of a written target → (scattering target, regime)."""
@@ -247,44 +352,6 @@ def _targets(experiment: str) -> dict[int, tuple[Nucleus, str]]:
     return out
 
 
-def _production_factor(events: Events, generated: Model, new: Model, experiment: str) -> FloatArray:
-    """|M_new|² / |M_old|² at each event's (E_ν, Q², helicity) and channel."""
-    first = events.offsets[:-1]
-    pdg = events.particles["pdg"]
-    heavy_index = {h.pdgid: h.name for h in generated.heavy}
-    targets = _targets(experiment)
-    channel_id = np.stack(
-        [pdg[first], pdg[first + 1], np.abs(pdg[first + 3]), events.event["helicity"]], axis=1
-    )
-    keys, inverse = np.unique(channel_id, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    factor = np.empty(len(events))
-    energy, q2 = events.event["enu"], events.event["q2"]
-    for k, (flavour, target_pdg, heavy_pdg, helicity) in enumerate(keys):
-        rows = np.nonzero(inverse == k)[0]
-        target, regime = targets[int(target_pdg)]
-        channel = Channel(int(flavour), heavy_index[int(heavy_pdg)], target, regime)
-        old, now = Upscattering(generated, channel), Upscattering(new, channel)
-
-        def ratio(
-            sel: np.ndarray,
-            old: Upscattering = old,
-            now: Upscattering = now,
-            h: int = int(helicity),
-        ) -> FloatArray:
-            return now.amplitude_squared(energy[sel], q2[sel], h) / old.amplitude_squared(
-                energy[sel], q2[sel], h
-            )
-
-        probe = rows[np.linspace(0, len(rows) - 1, min(PROBE_EVENTS, len(rows))).astype(int)]
-        tested = ratio(probe)
-        if _constant(tested):
-            factor[rows] = tested.mean()
-        else:
-            factor[rows] = ratio(rows)
-    return factor
-
-
 def _constant(values: FloatArray) -> bool:
     scale = np.abs(values).max()
     return bool(scale == 0 or np.ptp(values) <= RESCALING_TOLERANCE * scale)
@@ -292,10 +359,10 @@ def _constant(values: FloatArray) -> bool:
 
 # ---------------------------------------------------------------------- decays
 def _branching_ratios(
-    generated: Model, new: Model, heavy: str, final_state: str
+    generated: Model, new: Model, heavy: str, final_state: str, old_modes: dict[str, DecayMode]
 ) -> dict[str, float]:
-    """BR_new / BR_old of each simulated mode of ``heavy``; refuses shape changes."""
-    old_modes = {m.label: m for m in decay_modes(generated, heavy, final_state)}
+    """BR_new / BR_old of each simulated mode of ``heavy`` (``old_modes``: the generated
+    model's, by label); refuses shape changes."""
     new_modes = {m.label: m for m in decay_modes(new, heavy, final_state)}
     opened = sorted(k for k in new_modes.keys() - old_modes.keys() if new_modes[k].branching > 0)
     if opened:
