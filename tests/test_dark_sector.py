@@ -22,7 +22,7 @@ from nuportal.models.dark_sector import (
     inelastic_dm,
     weyl_sector,
 )
-from nuportal.physics.darkphoton import aprime_channels
+from nuportal.physics.darkphoton import aprime_channels, fermion_table
 from nuportal.physics.decays.channels import decay_table
 
 A = DarkPhoton(0.5, 1e-3, 0.7)
@@ -157,29 +157,54 @@ def test_hnl_sector_majorana_uses_the_model_couplings():
     params |= {"mzprime": 1.0, "alphaD": 0.3, "epsilon": 1e-3, "fermion": "majorana"}
     model = build_model(params)
     s = hnl_sector(model)
-    assert s.labels == ("N4", "N5")
-    assert s.pdgids == (PDG_N4, PDG_N4 + 1)
-    np.testing.assert_allclose(s.signed_masses, [0.1, 0.3])
+    assert s.labels == ("nu_e", "nu_mu", "nu_tau", "N4", "N5")
+    assert s.pdgids == (12, 14, 16, PDG_N4, PDG_N4 + 1)
+    np.testing.assert_allclose(s.signed_masses, [0, 0, 0, 0.1, 0.3])
     zp = model.couplings.vector("Zprime")
-    np.testing.assert_array_equal(s.coupling, np.asarray(zp.neutral)[3:, 3:])
+    np.testing.assert_array_equal(s.coupling, np.asarray(zp.neutral))
     g_d = math.sqrt(4 * math.pi * 0.3)
-    assert abs(s.coupling[0, 1]) == pytest.approx(g_d * 0.5 * 0.8, rel=1e-4)
+    assert abs(s.coupling[3, 4]) == pytest.approx(g_d * 0.5 * 0.8, rel=1e-4)
     assert s.dark_photon.mass == 1.0
     assert s.dark_photon.epsilon == 1e-3
 
 
 @pytest.mark.parametrize("fermion", ["dirac", "majorana"])
 def test_hnl_sector_widths_match_the_model_decay_table(fermion):
-    """A' → N N through the Majorana description equals the Z' table of
-    :mod:`nuportal.physics.decays.channels` (an independent enumeration); for a Dirac N the
-    three Majorana pairs (N+N+, N+N−, N−N−) sum to Γ(Z' → N N̄)."""
+    """A' → N N and the neutrino channels through the Majorana description equal the Z'
+    table of :mod:`nuportal.physics.decays.channels` (an independent enumeration); for a
+    Dirac N the three Majorana pairs (N+N+, N+N−, N−N−) sum to Γ(Z' → N N̄)."""
     params = {"m4": 0.15, "UD4": 0.9, "Umu4": 1e-3, "mzprime": 0.6, "alphaD": 0.2}
     model = build_model({**params, "epsilon": 1e-3, "fermion": fermion})
     reference = decay_table(model, "Zprime")
     label = "N4 N4" if fermion == "majorana" else "N4 N4bar"
     s = hnl_sector(model)
-    dark = sum(float(c.width) for c in aprime_channels(s) if c.states)
-    assert dark == pytest.approx(reference.channel(label).width, rel=1e-12)
+    heavy = {i for i, name in enumerate(s.labels) if name.startswith("N4")}
+    channels = [c for c in aprime_channels(s) if c.states]
+    pair = sum(float(c.width) for c in channels if set(c.states) <= heavy)
+    assert pair == pytest.approx(reference.channel(label).width, rel=1e-12)
+    neutral = {12, 14, 16, PDG_N4}
+    expected = sum(
+        c.width for c in reference if c.daughters and {abs(d) for d in c.daughters} <= neutral
+    )
+    total = sum(float(c.width) for c in channels)
+    assert total == pytest.approx(expected, rel=1e-8)  # the table drops channels < 1e-9
+
+
+@pytest.mark.parametrize("fermion", ["dirac", "majorana"])
+def test_hnl_sector_n_to_nu_leptons_matches_the_helicity_amplitudes(fermion):
+    """N4 → ν_μ ℓ⁺ℓ⁻ through the off-shell A' (trace formula of this package, Majorana
+    description of the N and ν) against the helicity-amplitude three-body decays of
+    :mod:`nuportal.physics.decays.three_body`, which add W and Z exchange: those interfere
+    at the level G_F m_Z'² / (g_D ε e U_D4) ~ 1e-3, the tolerance."""
+    params = {"m4": 0.3, "Umu4": 1e-3, "UD4": 0.9, "mzprime": 0.5, "alphaD": 0.25}
+    model = build_model({**params, "epsilon": 1e-2, "fermion": fermion})
+    reference = decay_table(model, "N4")
+    s = hnl_sector(model)
+    table = fermion_table(s, 3)  # N4 (Majorana) or N4+ (one Majorana half of the Dirac N)
+    suffix = " + c.c." if fermion == "majorana" else ""
+    for pair in ("e- e+", "mu- mu+"):
+        mine = table.channel(f"nu_mu {pair}").width
+        assert mine == pytest.approx(reference.channel(f"nu_mu {pair}{suffix}").width, rel=3e-3)
 
 
 @pytest.mark.parametrize(
@@ -242,7 +267,7 @@ def test_build_dark_sector_from_a_flat_spec():
     hnl = build_dark_sector(
         {"model": "HNL", "m4": 0.1, "UD4": 0.9, "mzprime": 0.5, "alphaD": 0.1, "epsilon": 1e-2}
     )
-    assert hnl.labels == ("N4+", "N4-")
+    assert hnl.labels == ("nu_e", "nu_mu", "nu_tau", "N4+", "N4-")
     for spec, match in (
         ({"model": "iDm", **base}, "Did you mean 'iDM'"),
         ({"model": "iDM", **base, "m1": 0.1, "Deltaa": 1.0}, "Did you mean 'Delta'"),

@@ -73,7 +73,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nuportal.constants import COS_THETA_W, PDG_DARK_FERMIONS
+from nuportal.constants import COS_THETA_W, PDG_DARK_FERMIONS, PDG_NU_E, PDG_NU_MU, PDG_NU_TAU
 from nuportal.errors import NuportalError, unknown_name_message
 from nuportal.models.model import Model, build_model
 
@@ -466,13 +466,16 @@ def hnl_sector(model: Model) -> DarkSector:
     """The heavy neutral leptons of ``model`` as the dark fermions (arXiv:2302.05410, Sec. 2.3).
 
     The A' is the model's Z' (mass ``mzprime``, kinetic mixing ``epsilon``, ``gD``); the
-    couplings are the Z' couplings of the N's, G_ij from the heavy block of the model's
-    Z' coupling matrix (g_D U*_Di U_Dj plus the small Z-mixing pieces). Majorana N's are the
-    states directly (positive masses); a Dirac N of mass m is the pair of Majorana states
-    ψ = (ξ ± η)/√2 with signed masses ±m (labels ``"N4+"``, ``"N4-"``, both with the PDG
-    number of the N), of which only ξ couples (the left-handed N), so the couplings are G/2
-    in each of the four blocks. Couplings to light neutrinos (A' → νν̄, νN)
-    are not part of this description.
+    couplings are the model's Z' coupling matrix G_ab (g_D U*_Da U_Db plus the small
+    Z-mixing pieces) in its basis: the light flavour states ν_e, ν_μ, ν_τ (massless; labels
+    ``"nu_e"``..., PDG 12, 14, 16; they carry the A' → νν̄, νN and N → ν ℓℓ channels) and
+    the N's. Majorana N's are states directly (positive masses); a Dirac N of mass m is
+    the pair of Majorana states ψ = (ξ ± η)/√2 with signed masses ±m (labels ``"N4+"``,
+    ``"N4-"``, both with the PDG number of the N), of which only ξ couples (the left-handed
+    N): G/2 in each N–N block, G/√2 between a ν and each of the pair. Only A'-mediated
+    decays follow from this description; the N tables with W and Z exchange are those of
+    :mod:`nuportal.physics.decays.channels`. As there, the light states are flavour states
+    (orthonormal up to O(|U|²)) and the light admixture of the dark flavour is left out.
 
     Raises
     ------
@@ -490,18 +493,21 @@ def hnl_sector(model: Model) -> DarkSector:
         float(model.parameters.get("epsilon", 0.0)),
         float(model.parameters.get("gD", 0.0)),
     )
-    heavy = np.asarray(zp.neutral)[3:, 3:]
+    full = np.asarray(zp.neutral)
+    light, cross, heavy = full[:3, :3], full[:3, 3:], full[3:, 3:]
     masses = np.asarray(model.masses)
-    names = [n.name for n in model.heavy]
-    ids = [n.pdgid for n in model.heavy]
+    names = ["nu_e", "nu_mu", "nu_tau"] + [n.name for n in model.heavy]
+    ids = [PDG_NU_E, PDG_NU_MU, PDG_NU_TAU] + [n.pdgid for n in model.heavy]
     if model.majorana:
-        signed, coupling = masses, heavy
+        signed, coupling = np.concatenate([np.zeros(3), masses]), full
         labels, pdgids = names, ids
     else:
-        signed = np.concatenate([masses, -masses])
-        coupling = 0.5 * np.block([[heavy, heavy], [heavy, heavy]])
-        labels = [f"{x}+" for x in names] + [f"{x}-" for x in names]
-        pdgids = ids + ids
+        signed = np.concatenate([np.zeros(3), masses, -masses])
+        half, root = 0.5 * heavy, cross / math.sqrt(2.0)
+        back = root.conj().T
+        coupling = np.block([[light, root, root], [back, half, half], [back, half, half]])
+        labels = names[:3] + [f"{x}+" for x in names[3:]] + [f"{x}-" for x in names[3:]]
+        pdgids = ids + ids[3:]
     order = np.argsort(np.abs(signed), kind="stable")
     m = np.asarray(signed, float)[order]
     g = np.array(coupling, complex)[np.ix_(order, order)]
