@@ -34,7 +34,7 @@ def _p(big, m1, m2):
 
 
 def _small_splitting(a: DarkPhoton, delta: float) -> float:
-    """4 ε² α α_D δ⁵ / (15 π m_A'⁴) (arXiv:1703.06881, Eq. (7))."""
+    """4 ε² α α_D δ⁵ / (15 π m_A'⁴), the small-splitting iDM width (e.g. arXiv:1703.06881)."""
     return 4 * a.epsilon**2 * ALPHA_EM * a.alpha_dark * delta**5 / (15 * math.pi * a.mass**4)
 
 
@@ -129,7 +129,7 @@ def test_small_splitting_limit():
 
 def test_large_splitting_deviates_by_tens_of_percent():
     """At δ = m_1, m_A' = 3 m_1 (a typical semi-visible benchmark) the δ⁵ formula is wrong by
-    tens of per cent (arXiv:2302.05410, Sec. 3)."""
+    tens of per cent (the statement of issue 6 and arXiv:2302.05410)."""
     a = DarkPhoton(0.3, 1e-3, 0.5)
     exact = OffShellDecay(inelastic_dm(a, m1=0.1, delta=0.1), 1, 0, "e").width()
     ratio = exact / _small_splitting(a, 0.1)

@@ -26,8 +26,8 @@ A' current is Σ_a (ξ†_a σ̄ ξ_a − η†_a σ̄ η_a). Diagonalising the 
 matrix with an orthogonal O (eigenvalues = signed masses) gives G = g_D Oᵀ Q O, with
 Q = diag(charges).
 
-Charge conjugation C: ξ_a ↔ η_a is a symmetry when μ^L = μ^R = μ and M = Mᵀ (arXiv:2302.05410,
-Sec. 2, the generalisation of inelastic dark matter by a C symmetry). The C-even and C-odd
+Charge conjugation C: ξ_a ↔ η_a is a symmetry when μ^L = μ^R = μ and M = Mᵀ (arXiv:2302.05410:
+the generalisation of inelastic dark matter by a C symmetry). The C-even and C-odd
 combinations ξ ± η then have the mass matrices M + μ and μ − M, and the current connects
 only states of opposite C-parity: G = g_D [[0, W], [Wᵀ, 0]] with W = O₊ᵀ O₋ (O_± the
 rotations of the two blocks). Each state carries its C-parity (+1, −1; 0 where C is not a
@@ -41,22 +41,23 @@ Models
     m_1 = M − μ, m_2 = M + μ, splitting δ = 2μ, coupling G_12 = g_D.
 :func:`inelastic_dirac_dm`
     Inelastic Dirac dark matter (i2DM; Filimonova, Junius, Lopez Honorez & Westhoff,
-    arXiv:2201.08409, Sec. 2): two Dirac fermions, a charged χ and a neutral χ₀, mixed
+    arXiv:2201.08409): two Dirac fermions, a charged χ and a neutral χ₀, mixed
     by a Dirac mass term into mass eigenstates χ_1 (mostly neutral, the dark matter) and
     χ_2 with angle θ, χ = sin θ χ_1 + cos θ χ_2. The A' couples as
     g_D [sin²θ χ̄_1γχ_1 + cos²θ χ̄_2γχ_2 + sin θ cos θ (χ̄_1γχ_2 + h.c.)]. In the Majorana
     description each Dirac χ_k is a pair ψ with signed masses (+m_k, −m_k).
 :func:`c_symmetric_sector`
     n ≥ 1 Dirac fermions with a symmetric Dirac mass matrix M and a symmetric Majorana mass
-    matrix μ (arXiv:2302.05410, Sec. 2). n = 1 is inelastic DM; μ → 0 gives n Dirac
+    matrix μ (arXiv:2302.05410). n = 1 is inelastic DM; μ → 0 gives n Dirac
     fermions (pairs of opposite signed masses, coupled with maximal off-diagonal strength).
 :func:`weyl_sector`
     Any real symmetric Majorana mass matrix of Weyl fields with given dark charges (no C
     symmetry assumed).
 :func:`hnl_sector`
-    The heavy neutral leptons of a :class:`~nuportal.models.Model` with a Z' (arXiv:2302.05410,
-    Sec. 2.3): the couplings are the Z' couplings of the N's (through the dark-flavour
-    mixing U_Di); a Dirac N is split into two Majorana states of signed masses ±m_N.
+    The heavy neutral leptons of a :class:`~nuportal.models.Model` with a Z' (arXiv:2302.05410):
+    the couplings are the Z' couplings of the light neutrinos and N's (through the
+    dark-flavour mixing U_Di); a Dirac N is split into two Majorana states of signed
+    masses ±m_N.
 
 Dark-fermion PDG-style numbers: :data:`nuportal.constants.PDG_DARK_FERMIONS` (ψ_1 ... ψ_6);
 the N's of the HNL realisation keep their numbers (:data:`nuportal.constants.PDG_N4`, ...).
@@ -306,7 +307,7 @@ def _c_current(n: int) -> np.ndarray:
 def c_symmetric_sector(
     dirac_masses: ArrayLike, majorana_masses: ArrayLike, dark_photon: DarkPhoton
 ) -> DarkSector:
-    """The C-symmetric sector of n Dirac fermions of dark charge 1 (arXiv:2302.05410, Sec. 2).
+    """The C-symmetric sector of n Dirac fermions of dark charge 1 (arXiv:2302.05410).
 
     Parameters
     ----------
@@ -422,7 +423,7 @@ def inelastic_dirac_dm(
     theta: float | None = None,
     sin_theta: float | None = None,
 ) -> DarkSector:
-    """Inelastic Dirac dark matter (i2DM, arXiv:2201.08409, Sec. 2).
+    """Inelastic Dirac dark matter (i2DM, arXiv:2201.08409).
 
     Two Dirac mass eigenstates χ_1 (mass ``m1``, GeV) and χ_2 (m_2 = m_1 + δ, or
     m_1 (1 + Δ) with Δ = ``relative_splitting``) with the charged state
@@ -463,7 +464,7 @@ def inelastic_dirac_dm(
 
 
 def hnl_sector(model: Model) -> DarkSector:
-    """The heavy neutral leptons of ``model`` as the dark fermions (arXiv:2302.05410, Sec. 2.3).
+    """The heavy neutral leptons of ``model`` as the dark fermions (arXiv:2302.05410).
 
     The A' is the model's Z' (mass ``mzprime``, kinetic mixing ``epsilon``, ``gD``); the
     couplings are the model's Z' coupling matrix G_ab (g_D U*_Da U_Db plus the small

@@ -50,7 +50,7 @@ invisible.
 
 For m_A' ≫ |m_j| − |m_k| = δ ≪ |m_k| and opposite signed masses (the iDM transition), the
 lepton width tends to 4 ε² α α_D δ⁵ / (15 π m_A'⁴) (e.g. Izaguirre, Krnjaic, Schuster & Toro,
-arXiv:1703.06881, Eq. (7); arXiv:2302.05410, Sec. 3); at large splittings it differs by
+arXiv:1703.06881; the formula quoted by arXiv:2302.05410); at large splittings it differs by
 tens of per cent (tested). The s integral is a composite Gauss–Legendre rule in the angle
 φ = arctan[(s − m_A'²)/(m_A' Γ_A')], flat under the Breit–Wigner, whether or not the pole
 is inside the range (other maps when it is far outside, see :meth:`OffShellDecay._map`).

@@ -6,7 +6,7 @@ hadronic width is the R-ratio description of :mod:`nuportal.physics.decays.hadro
 
 * A' → ℓ⁺ℓ⁻ with the photon-like coupling ε e Q_ℓ:
   Γ = α ε² m_A' (1 + 2r) √(1 − 4r) / 3, r = m_ℓ²/m_A'² (e.g. Batell, Pospelov & Ritz,
-  arXiv:0906.5614, Eq. (8)); A' → hadrons: Γ = α ε² m_A' R(m_A') / 3.
+  arXiv:0906.5614, Sec. 2); A' → hadrons: Γ = α ε² m_A' R(m_A') / 3.
 * A' → ψ_i ψ_j with the Majorana vertex γ^μ (G_ij P_L − G*_ij P_R) and signed masses m_i, m_j
   (:mod:`nuportal.models.dark_sector`), A = |c_L|² + |c_R|² = 2|G_ij|²,
   B = Re(c_L c_R*) = −Re(G_ij²):
@@ -27,8 +27,8 @@ hadronic width is the R-ratio description of :mod:`nuportal.physics.decays.hadro
 
       Γ = |p| [2A p·k + 4A (q·k)(q·p)/m_A'² − 12 B m_j m_k] / (16π m_j²).
 
-This is the form of arXiv:2302.05410 (Sec. 2 and App. A), which writes the widths with
-signed masses for the same reason. All masses in GeV, widths in GeV.
+arXiv:2302.05410 likewise describes its dark fermions as Majorana states with
+signed masses. All masses in GeV, widths in GeV.
 """
 
 from __future__ import annotations
