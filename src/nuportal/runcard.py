@@ -30,7 +30,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-SECTIONS = ("model", "rates", "decays", "generate")
+SECTIONS = ("model", "rates", "decays", "generate", "fit")
 
 
 def load_run_card(path: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:

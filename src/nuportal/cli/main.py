@@ -34,6 +34,7 @@ def _register() -> None:
         darkphoton,
         decays,
         experiments,
+        fit,
         generate,
         miniboone,
         models,
@@ -48,6 +49,7 @@ def _register() -> None:
     cli.add_command(decays.decays)
     cli.add_command(models.models)
     cli.add_command(miniboone.miniboone)
+    cli.add_command(fit.fit)
     cli.add_command(darkphoton.darkphoton)
 
 
