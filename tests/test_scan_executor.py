@@ -68,12 +68,15 @@ def test_serial_pool_and_dask_agree(tmp_path: Path) -> None:
 
 
 def test_dask_cluster_object(tmp_path: Path) -> None:
-    """A cluster object (as dask-jobqueue gives) is accepted: the scan opens its client."""
+    """A cluster object (as dask-jobqueue gives) or a scheduler address is accepted: the scan
+    opens and closes its own client."""
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
         result = _scan(tmp_path, "cluster.jsonl", scheduler=cluster)
-    assert result.results == _scan(tmp_path, "serial.jsonl", serial=True).results
+        by_address = _scan(tmp_path, "address.jsonl", scheduler=cluster.scheduler_address)
+    serial = _scan(tmp_path, "serial.jsonl", serial=True)
+    assert result.results == by_address.results == serial.results
 
 
 def test_explicit_points_and_rerun(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ same results file: only the missing points are computed.
 Where the tasks run
 -------------------
 * default: a local :class:`~concurrent.futures.ProcessPoolExecutor` with one worker per
-  available core (``workers`` to change it);
+  available core (``workers`` to change it), started with ``spawn`` — the task's module
+  must be importable by the workers (a script's tasks need ``if __name__ == "__main__":``);
 * ``serial=True``: in this process, in grid order (debugging, tests, profiling);
 * ``scheduler=``: on a `Dask distributed <https://distributed.dask.org>`_ cluster — the
   address of a running scheduler (``"tcp://host:8786"``), a ``distributed.Client``, or a
@@ -45,6 +46,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -106,7 +108,10 @@ def open_executor(scheduler: Any = None, workers: int | None = None) -> Iterator
         n = available_cores() if workers is None else int(workers)
         if n < 1:
             raise NuportalError(f"the number of workers must be >= 1, got {workers}")
-        with cf.ProcessPoolExecutor(max_workers=n) as pool:
+        # spawn: workers start clean (no fork of a process with threads, e.g. the progress
+        # bar's), the same on Linux, macOS and Windows; tasks are imported by name
+        context = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
             yield pool
         return
     try:
