@@ -16,7 +16,7 @@ from nuportal.analysis.recast import (
     Zones,
     babar,
     efficiency,
-    excluded_interval,
+    excluded_intervals,
     na64,
     pass_probability,
     sampled_pass,
@@ -123,14 +123,14 @@ def test_excluded_interval_closed_form() -> None:
     def signal(eps: np.ndarray) -> np.ndarray:
         return eps**2 * np.exp(-(eps**2) / a**2)
 
-    lower, upper = excluded_interval(signal, target)
+    ((lower, upper),) = excluded_intervals(signal, target)
     # bisection precision: grid step ln(0.3/1e-7)/60 halved 25 times ≈ 7e-9
     z = -target / a**2
     lo = math.sqrt(-(a**2) * lambertw(z, 0).real)
     hi = math.sqrt(-(a**2) * lambertw(z, -1).real)
     assert lower == pytest.approx(lo, rel=1.5e-8)
     assert upper == pytest.approx(hi, rel=1.5e-8)
-    assert excluded_interval(signal, 1.0) == (math.inf, math.inf)
+    assert excluded_intervals(signal, 1.0) == []
 
 
 def test_invisible_model_reproduces_published_limit() -> None:
@@ -150,7 +150,8 @@ def babar_rescaled(model: ToyModel, masses: np.ndarray, eps_pub: np.ndarray):  #
     def sampler(m: float, chains: Sequence[Chain]) -> list[Zones | None]:
         return [babar.chain_zones(c, m, 5000, rng) for c in chains]
 
-    return excluded_band(model, masses, eps_pub**2, sampler)
+    lower, upper = excluded_band(model, masses, eps_pub**2, sampler)
+    return lower[:, 0], upper[:, 0]
 
 
 def test_prompt_visible_model_gives_no_limit() -> None:
@@ -168,7 +169,9 @@ def test_self_consistent_edges(semi: float) -> None:
     m, eps_pub = 0.5, 1e-3
     rng = np.random.default_rng(3)
     samples = [babar.chain_zones(c, m, 5000, rng) for c in model(m, eps_pub)]
-    lower, upper = excluded_interval(lambda e: e**2 * efficiency(model, m, e, samples), eps_pub**2)
+    ((lower, upper),) = excluded_intervals(
+        lambda e: e**2 * efficiency(model, m, e, samples), eps_pub**2
+    )
     edges = [lower, upper] if semi == 1.0 else [lower]
     for edge in edges:
         value = edge**2 * efficiency(model, m, np.array([edge]), samples)[0]
@@ -184,10 +187,11 @@ def test_na64_reach_of_invisible_chain_closed_form() -> None:
     """η = 1: N = EOT Y ε² ≥ 2.3 gives ε = √(2.3/(EOT Y))."""
     model = ToyModel(1.0, semi=0.0)
     m = 0.05
-    lower, upper = na64.reach(model, np.array([m]), 9.37e11, signal_efficiency=0.7, n_events=100)
+    lower, upper = na64.reach(model, [m], 9.37e11, signal_efficiency=0.7, n_events=100)
     expected = math.sqrt(2.3 / (9.37e11 * 0.7 * yield_per_electron(m, 1.0)))
-    assert lower[0] == pytest.approx(expected, rel=1e-9)
-    assert np.isinf(upper[0])
+    assert lower.shape == (1, 1)
+    assert lower[0, 0] == pytest.approx(expected, rel=1e-12)
+    assert np.isinf(upper[0, 0])
 
 
 def test_modified_search_covers_prompt_semi_visible() -> None:
@@ -204,8 +208,8 @@ def test_modified_search_covers_prompt_semi_visible() -> None:
     assert np.mean(pass_probability(published, chain.ctau)) == 0.0
     accepted = float(np.mean(pass_probability(modified, chain.ctau)))
     assert 0.1 < accepted <= 1.0
-    lower, _ = na64.reach(model, np.array([m]), 2.84e11, n_events=5000)
-    assert np.isfinite(lower[0])
+    lower, _ = na64.reach(model, [m], 2.84e11, n_events=5000)
+    assert np.isfinite(lower[0, 0])
 
 
 @pytest.mark.data
@@ -219,10 +223,10 @@ def test_published_curves_recast(module: object, key: str, data_dir: Path) -> No
     pick = usable[:: max(1, len(usable) // 6)]  # the toy chain needs m_A' > 2 MeV / 0.3
     short = replace(curve, mass=curve.mass[pick], lower=curve.lower[pick],
                     upper=curve.upper[pick], valid=curve.valid[pick])  # fmt: skip
-    invisible = module.recast(ToyModel(1.0, semi=0.0), short, n_events=200)  # type: ignore[attr-defined]
+    (invisible,) = module.recast(ToyModel(1.0, semi=0.0), short, n_events=200)  # type: ignore[attr-defined]
     assert np.all(invisible.valid)
     assert invisible.lower == pytest.approx(short.lower, rel=1e-12)
-    visible = module.recast(ToyModel(1e-12), short, n_events=500)  # type: ignore[attr-defined]
+    (visible,) = module.recast(ToyModel(1e-12), short, n_events=500)  # type: ignore[attr-defined]
     assert not np.any(visible.valid)
 
 
@@ -236,7 +240,7 @@ def test_calibrated_reach_reproduces_published_na64(data_dir: Path) -> None:
     assert np.all((eff > 0.3) & (eff <= 1))
     model = ToyModel(1.0, semi=0.0)
     lower, _ = na64.reach(model, masses, na64.EOT_2019, signal_efficiency=eff, n_events=10)
-    assert lower == pytest.approx(curve.evaluate(masses).lower, rel=1e-12)
+    assert lower[:, 0] == pytest.approx(curve.evaluate(masses).lower, rel=1e-12)
     more, _ = na64.reach(model, masses, na64.EOT_2023, signal_efficiency=eff, n_events=10)
     assert more == pytest.approx(lower * math.sqrt(na64.EOT_2019 / na64.EOT_2023), rel=1e-12)
 
@@ -249,7 +253,23 @@ def test_recast_on_chosen_masses() -> None:
         category="invisible", channel="invisible", mass=np.array([0.01, 1.0]),
         lower=np.array([1e-4, 1e-2]), upper=np.full(2, np.inf), valid=np.ones(2, bool),
     )  # fmt: skip
-    out = babar.recast(ToyModel(1.0, semi=0.0), curve, n_events=10, masses=[0.05, 0.1, 0.5])
+    (out,) = babar.recast(ToyModel(1.0, semi=0.0), curve, n_events=10, masses=[0.05, 0.1, 0.5])
     assert out.mass.tolist() == [0.05, 0.1, 0.5]
     assert out.lower == pytest.approx(np.array([0.05, 0.1, 0.5]) * 1e-2, rel=1e-12)  # ε ∝ m
     assert out.kind == "band"
+
+
+def test_two_excluded_regions_when_soft_leptons_set_a_floor() -> None:
+    """η = f + (1 − f) exp(−ε²/a²): excluded near ε_pub, not in between, again above
+    ε_pub/√f; both intervals found, edges from the closed form at the large-ε end."""
+    f, a, target = 1e-3, 2e-3, 1e-6
+
+    def signal(eps: np.ndarray) -> np.ndarray:
+        return eps**2 * (f + (1 - f) * np.exp(-(eps**2) / a**2))
+
+    (lo1, hi1), (lo2, hi2) = excluded_intervals(signal, target)
+    assert lo1 < hi1 < lo2
+    assert math.isinf(hi2)
+    assert lo2 == pytest.approx(math.sqrt(target / f), rel=1e-6)  # exp(−ε²/a²) ≈ 0 there
+    for edge in (lo1, hi1, lo2):
+        assert signal(np.array([edge]))[0] == pytest.approx(target, rel=1e-8)

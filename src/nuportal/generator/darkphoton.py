@@ -338,8 +338,16 @@ def _sample_x(
 def _sample_theta(
     x: np.ndarray, m_aprime: float, e: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """A' angle from BEST Eq. (A12) at fixed x (χ at θ = 0), θ ≤ :data:`THETA_MAX`."""
-    w_max = e**2 * x * THETA_MAX**2
+    """A' angle from BEST Eq. (A12) at fixed x (χ at θ = 0), θ ≤ :data:`THETA_MAX`.
+
+    Also U(θ) ≤ 2 E (1 − x) √t_max: beyond it t_min(θ) = (U/(2E(1 − x)))² exceeds t_max and
+    BEST's θ-dependent flux vanishes (the recoil e⁻ Z system would be unphysical). The
+    neglected tail is a fraction ≲ U₀/U_max ≈ m/(2 E x) of dσ/dx (≤ 1 % for m ≤ 1 GeV).
+    """
+    me2 = prod.M_ELECTRON**2
+    u0 = m_aprime**2 * (1.0 - x) / x + me2 * x
+    u_max = 2.0 * e * (1.0 - x) * np.sqrt(m_aprime**2 + me2)
+    w_max = np.minimum(e**2 * x * THETA_MAX**2, u_max - u0)
     target = rng.uniform(0.0, 1.0, len(x)) * prod.brems_angular_cdf(w_max, x, m_aprime)
     log_w = _invert(
         lambda lw: prod.brems_angular_cdf(np.exp(lw), x, m_aprime),

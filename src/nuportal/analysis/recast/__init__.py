@@ -45,7 +45,7 @@ __all__ = [
     "Zones",
     "efficiency",
     "excluded_band",
-    "excluded_interval",
+    "excluded_intervals",
     "pass_probability",
     "recast_curve",
     "sampled_pass",
@@ -129,27 +129,26 @@ def efficiency(
     return out
 
 
-def excluded_interval(
+def excluded_intervals(
     signal: Callable[[np.ndarray], np.ndarray],
     target: float,
     eps_range: tuple[float, float] = (1e-7, 0.3),
     points: int = 61,
     steps: int = 24,
-) -> tuple[float, float]:
-    """The interval [ε_lower, ε_upper] where ``signal(ε) ≥ target`` ((inf, inf) if none).
+) -> list[tuple[float, float]]:
+    """The intervals [ε_lower, ε_upper] where ``signal(ε) ≥ target``, in increasing ε.
 
-    ``signal`` is vectorised (here ε² η(ε)). The first interval of a log grid of ``points``
-    values in ``eps_range`` is taken and its edges refined by bisection in ln ε (``steps``
-    halvings) and a last secant step in (ln ε, ln signal); an upper edge beyond the range is
-    reported as ``inf``.
+    ``signal`` is vectorised (here ε² η(ε)). The intervals are those of a log grid of
+    ``points`` values in ``eps_range``; their edges are refined by bisection in ln ε
+    (``steps`` halvings) and a last secant step in (ln ε, ln signal), exact where the signal
+    is a power of ε. An edge at the end of the range is reported as ``inf`` (upper) or the
+    range's start (lower). Two intervals appear when η has a floor at large ε (e.g. decays
+    whose leptons are too soft to be seen).
     """
     grid = np.geomspace(*eps_range, points)
-    above = signal(grid) >= target
-    if not np.any(above):
-        return np.inf, np.inf
-    first = int(np.argmax(above))
-    below_after = np.flatnonzero(~above[first:])
-    last = first + int(below_after[0]) - 1 if below_after.size else points - 1
+    above = np.concatenate([[False], signal(grid) >= target, [False]])
+    starts = np.flatnonzero(~above[:-1] & above[1:])  # first grid index inside
+    stops = np.flatnonzero(above[:-1] & ~above[1:]) - 1  # last grid index inside
 
     def log_excess(log_eps: float) -> float:
         value = signal(np.array([np.exp(log_eps)]))[0]
@@ -163,15 +162,17 @@ def excluded_interval(
                 lo = mid
             else:
                 hi = mid
-        # final secant step in (ln ε, ln signal): exact where the signal is a power of ε
         f_lo, f_hi = log_excess(lo), log_excess(hi)
         if np.isfinite(f_hi) and f_lo != f_hi:
             return float(np.exp(lo - f_lo * (hi - lo) / (f_hi - f_lo)))
         return float(np.exp(0.5 * (lo + hi)))
 
-    lower = grid[0] if first == 0 else edge(grid[first], grid[first - 1])
-    upper = np.inf if last == points - 1 else edge(grid[last], grid[last + 1])
-    return float(lower), float(upper)
+    out = []
+    for first, last in zip(starts, stops, strict=True):
+        lower = grid[0] if first == 0 else edge(grid[first], grid[first - 1])
+        upper = np.inf if last == points - 1 else edge(grid[last], grid[last + 1])
+        out.append((float(lower), float(upper)))
+    return out
 
 
 def excluded_band(
@@ -182,9 +183,10 @@ def excluded_band(
     norms: ArrayLike = 1.0,
     eps_range: tuple[float, float] = (1e-7, 0.3),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per mass, the ε interval where ``norm`` ε² η(m, ε) ≥ ``target`` (self-consistent: η
-    is evaluated at each ε). Returns (lower, upper) arrays, inf where nothing is excluded
-    or the target is not finite.
+    """Per mass, the ε intervals where ``norm`` ε² η(m, ε) ≥ ``target`` (self-consistent: η
+    is evaluated at each ε; :func:`excluded_intervals`). Returns (lower, upper) arrays of
+    shape (masses, k), k the largest number of intervals at one mass (at least 1), inf
+    where there is no (further) interval or the target is not finite.
 
     ``sampler(m, chains)`` builds the zones of the chains (experiment-specific); the chain
     structure is taken from ``model(m, 1e-3)``.
@@ -192,17 +194,23 @@ def excluded_band(
     m_arr, t_arr, n_arr = np.broadcast_arrays(
         np.asarray(masses, float), np.asarray(targets, float), np.asarray(norms, float)
     )
-    lower = np.full(m_arr.shape, np.inf)
-    upper = np.full(m_arr.shape, np.inf)
-    for i, (m, target, norm) in enumerate(zip(m_arr, t_arr, n_arr, strict=True)):
+    found: list[list[tuple[float, float]]] = []
+    for m, target, norm in zip(m_arr, t_arr, n_arr, strict=True):
         if not (np.isfinite(target) and norm > 0):
+            found.append([])
             continue
         samples = sampler(float(m), model(float(m), 1e-3))
 
         def signal(eps: np.ndarray, m: float = float(m), samples=samples, norm=norm):  # type: ignore[no-untyped-def]
             return norm * eps**2 * efficiency(model, m, eps, samples)
 
-        lower[i], upper[i] = excluded_interval(signal, float(target), eps_range)
+        found.append(excluded_intervals(signal, float(target), eps_range))
+    k = max(1, *(len(f) for f in found))
+    lower = np.full((len(found), k), np.inf)
+    upper = np.full((len(found), k), np.inf)
+    for i, intervals in enumerate(found):
+        for j, (lo, hi) in enumerate(intervals):
+            lower[i, j], upper[i, j] = lo, hi
     return lower, upper
 
 
@@ -211,11 +219,12 @@ def recast_curve(
     curve: LimitCurve,
     sampler: Callable[[float, Sequence[Chain]], Sequence[Zones | None]],
     masses: ArrayLike | None = None,
-) -> LimitCurve:
+) -> list[LimitCurve]:
     """The published upper-limit ``curve`` recast: ε² η(m, ε) ≥ ε²_pub(m)
-    (:func:`excluded_band`), as a curve of kind ``"band"`` (``lower < ε < upper``
-    excluded; invalid where nothing is excluded). ``masses`` (GeV): evaluate there (the
-    published curve interpolated) instead of at the curve's own points.
+    (:func:`excluded_band`), as curves of kind ``"band"`` (``lower < ε < upper`` excluded;
+    invalid where nothing is excluded): the first excluded region in ε, and a second one
+    where η has a floor at large ε. ``masses`` (GeV): evaluate there (the published curve
+    interpolated) instead of at the curve's own points.
     """
     if curve.kind != "upper":
         raise NuportalError(f"curve {curve.key!r} is not an upper-limit line (kind {curve.kind})")
@@ -228,15 +237,21 @@ def recast_curve(
     if grid.size < 2:
         raise NuportalError("a recast curve needs at least two masses")
     lower, upper = excluded_band(model, grid, eps_pub**2, sampler)
-    found = np.isfinite(lower)
-    return replace(
-        curve,
-        mass=grid,
-        lower=np.where(found, lower, 1.0),
-        upper=np.where(found, upper, 1.0),
-        valid=found,
-        key=f"{curve.key}_recast",
-        label=f"{curve.label} (recast)",
-        category="recast",
-        kind="band",
-    )
+    out = []
+    for j in range(lower.shape[1]):
+        found = np.isfinite(lower[:, j])
+        suffix = "" if j == 0 else f" {j + 1}"
+        out.append(
+            replace(
+                curve,
+                mass=grid,
+                lower=np.where(found, lower[:, j], 1.0),
+                upper=np.where(found, upper[:, j], 1.0),
+                valid=found,
+                key=f"{curve.key}_recast{suffix.strip()}",
+                label=f"{curve.label} (recast{suffix})",
+                category="recast",
+                kind="band",
+            )
+        )
+    return out

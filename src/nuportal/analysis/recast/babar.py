@@ -111,12 +111,13 @@ def recast(
     n_events: int = 20000,
     seed: int = 1,
     masses: ArrayLike | None = None,
-) -> LimitCurve:
+) -> list[LimitCurve]:
     """The BaBar mono-photon limit ``curve`` recast for ``model`` (self-consistent in ε).
 
     Per mass of the curve (or of ``masses``, GeV), ``n_events`` kinematic samples per
     semi-visible chain (one random generator from ``seed``); about 1–3 s per mass for a
-    dark sector. Masses where nothing is excluded are flagged invalid.
+    dark sector. Masses where nothing is excluded are flagged invalid; see
+    :func:`~nuportal.analysis.recast.recast_curve` for the list returned.
     """
     rng = np.random.default_rng(seed)
 

@@ -130,7 +130,7 @@ def recast(
     n_events: int = 20000,
     seed: int = 1,
     masses: ArrayLike | None = None,
-) -> LimitCurve:
+) -> list[LimitCurve]:
     """The NA64 invisible limit ``curve`` recast for ``model`` (self-consistent in ε), at the
     curve's masses or at ``masses`` (GeV).
 
@@ -184,13 +184,14 @@ def reach(
     n_events: int = 20000,
     seed: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Excluded ε interval (lower, upper) per mass for a search with no event observed:
+    """Excluded ε intervals (lower, upper), arrays (masses, k) as in
+    :func:`~nuportal.analysis.recast.excluded_band`, for a search with no event observed:
     N(ε) = EOT × Y(m) ε² × ``signal_efficiency`` × η(m, ε) ≥ N_90 = 2.3.
 
     Y(m) is :func:`~nuportal.physics.darkphoton.production.yield_per_electron` at ε = 1,
     η the pass probability of the chains with ``detector`` (by default the modified
     search that accepts decays inside the ECAL); ``signal_efficiency`` a number or one per
-    mass (e.g. :func:`calibrated_efficiency`). ``inf`` where nothing is excluded.
+    mass (e.g. :func:`calibrated_efficiency`).
     """
     m = np.asarray(masses, float)
     if not electrons_on_target > 0:
