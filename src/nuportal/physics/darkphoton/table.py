@@ -78,7 +78,10 @@ def fermion_table(sector: DarkSector, index: int) -> DecayTable:
                 pair, lepton = _PAIR[final]
                 label, daughters, kind = f"{name} {pair}", (pdg, lepton, -lepton), "three-body"
             channels.append(DecayChannel(label, daughters, decay.width(), kind))
+        masses = sector.masses
         for first, second in itertools.combinations_with_replacement(range(sector.n_states), 2):
+            if masses[k] + masses[first] + masses[second] >= abs(m_j):
+                continue
             dark = OffShellDecay(sector, index, k, (first, second))
             if dark.is_open:
                 key = tuple(sorted((k, first, second)))
