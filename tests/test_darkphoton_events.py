@@ -246,3 +246,24 @@ def test_inelastic_dm_events_conserve_and_decay_exponentially(experiment: str) -
     end = np.stack([ev.event[f"decay_{c}"] for c in "xyz"], axis=-1)
     ratio = np.linalg.norm(end - start, axis=-1) / (mom / chains[0].masses[1] * chains[0].ctau)
     assert np.mean(ratio) == pytest.approx(1.0, abs=4 / math.sqrt(len(ev)))
+
+
+IDM_ARGS = ["--sector", "iDM", "--set", "maprime=0.3", "--set", "epsilon=1e-2"]
+IDM_ARGS += ["--set", "alphaD=0.1", "--set", "m1=0.1", "--set", "Delta=0.4"]
+
+
+@pytest.mark.parametrize(("experiment", "fmt"), [("babar", "parquet"), ("na64", "hepmc3")])
+def test_cli_generate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], experiment: str, fmt: str
+) -> None:
+    from nuportal.cli.main import main
+
+    out = tmp_path / f"ev.{fmt}"
+    argv = ["darkphoton", "generate", *IDM_ARGS, "--experiment", experiment]
+    argv += ["--events", "300", "--format", fmt, "-o", str(out)]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "semi-visible" in text
+    assert out.stat().st_size > 0
+    assert main(argv) == 2  # the file exists: refused without --overwrite
+    assert "error" in capsys.readouterr().err

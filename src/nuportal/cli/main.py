@@ -32,6 +32,7 @@ def cli() -> None:
 def _register() -> None:
     from nuportal.cli import (
         darkphoton,
+        darkphoton_events,
         decays,
         experiments,
         fit,
@@ -51,6 +52,7 @@ def _register() -> None:
     cli.add_command(miniboone.miniboone)
     cli.add_command(fit.fit)
     cli.add_command(darkphoton.darkphoton)
+    darkphoton.darkphoton.add_command(darkphoton_events.generate)
 
 
 _register()
