@@ -258,3 +258,92 @@ def test_generated_decay_angle_follows_the_polarised_distribution(benchmark_even
     shape = np.diff(edges + (-1) * alpha * edges**2 / 2) / 2  # ∫ (1 + hα c)/2 dc, h = −1
     chi2 = np.sum((hist - w.sum() * shape) ** 2 / err2)
     assert stats.chi2.sf(chi2, len(hist) - 1) > 1e-3
+
+
+def _rest_frame_cosine(events, row: int, parent_row: int = 3) -> np.ndarray:
+    """cos θ of particle ``row`` in the rest frame of ``parent_row`` to its flight direction."""
+    from nuportal.generator import lorentz
+
+    p = events.particles
+    p4 = np.stack([p["e"], p["px"], p["py"], p["pz"]], axis=1)
+    first = events.offsets[:-1]
+    parent, child = p4[first + parent_row], p4[first + row]
+    rest = lorentz.boost(child, parent * np.array([1.0, -1.0, -1.0, -1.0]))
+    direction = parent[:, 1:] / np.linalg.norm(parent[:, 1:], axis=1, keepdims=True)
+    return np.sum(rest[:, 1:] * direction, axis=1) / np.linalg.norm(rest[:, 1:], axis=1)
+
+
+@pytest.fixture(scope="module")
+def hnl_events(data_dir):
+    """Minimal Dirac HNL of 500 MeV (U_μ4 only), every simulated final state."""
+    model = benchmark_model("minimal_hnl", m4=0.5)
+    gen = EventGenerator(
+        model,
+        "miniboone_numode",
+        final_state="any",
+        seed=3,
+        roles=("detector",),
+        data_dir=data_dir,
+    )
+    return gen, gen.generate(30_000)
+
+
+def test_meson_and_mixed_modes_carry_their_branching_ratios(hnl_events):
+    """Each mode is drawn with probability BR/ΣBR and weighted by ΣBR, so its share of Σw is
+    BR/ΣBR within the multinomial error; the modes include N → μ⁻π⁺, ν π⁰, ν_e μ⁻ e⁺ and
+    ν_μ e⁻e⁺ with the widths of the decay table."""
+    gen, events = hnl_events
+    table = decay_table(gen.model, "N4")
+    modes = {m.label: m.branching for m in gen.modes["N4"]}
+    assert {"N4 -> mu- pi+", "N4 -> nu_mu pi0", "N4 -> nu_e mu- e+"} <= set(modes)
+    assert modes["N4 -> mu- pi+"] == pytest.approx(table.branching_ratio("mu- pi+"), rel=1e-12)
+    label = np.asarray(events.processes)[events.event["process"]]
+    mode_of = np.array([s.split("; ")[1] for s in label])
+    w = events.event["weight"]
+    for name in ("N4 -> mu- pi+", "N4 -> nu_mu pi0", "N4 -> nu_e mu- e+"):
+        share = modes[name] / sum(modes.values())
+        sel = mode_of == name
+        # Σw(mode)/Σw has variance ≈ Σ_i w_i² (1_sel − share)² / (Σw)²
+        error = np.sqrt(np.sum(w**2 * ((sel - share) ** 2))) / w.sum()
+        assert abs(w[sel].sum() / w.sum() - share) < 4 * error
+
+
+def test_charged_pion_mode_follows_the_polarised_distribution(hnl_events):
+    """N(h) → μ⁻ π⁺: the μ direction in the N rest frame follows 1 + h α cos θ with, from the
+    trace of ū_μ (m_N P_R − m_μ P_L) u_N with the spin projector,
+    α = −(m_N² − m_μ²) p / [(m_N² + m_μ²) E_μ − 2 m_N m_μ²] (χ² of the weighted histogram,
+    both helicities; a Dirac N from ν_μ)."""
+    _, events = hnl_events
+    pdg = events.particles["pdg"]
+    first = events.offsets[:-1]
+    sel = (pdg[first + 4] == 13) & (pdg[first + 5] == 211)
+    sub_rows = np.flatnonzero(sel)
+    assert len(sub_rows) > 2000
+    m_n, m_mu, m_pi = 0.5, 0.1056583755, 0.13957039
+    e_mu = (m_n**2 + m_mu**2 - m_pi**2) / (2 * m_n)
+    p = np.sqrt(e_mu**2 - m_mu**2)
+    alpha = -(m_n**2 - m_mu**2) * p / ((m_n**2 + m_mu**2) * e_mu - 2 * m_n * m_mu**2)
+    cos_all = _rest_frame_cosine(events, 4)
+    edges = np.linspace(-1, 1, 11)
+    for h in (-1, 1):
+        rows = sub_rows[events.event["helicity"][sub_rows] == h]
+        w = events.event["weight"][rows]
+        hist, _ = np.histogram(cos_all[rows], edges, weights=w)
+        err2, _ = np.histogram(cos_all[rows], edges, weights=w**2)
+        shape = np.diff(edges + h * alpha * edges**2 / 2) / 2
+        chi2 = np.sum((hist - w.sum() * shape) ** 2 / err2)
+        assert stats.chi2.sf(chi2, len(hist) - 1) > 1e-3
+
+
+def test_meson_events_conserve_four_momentum_and_masses(hnl_events):
+    _, events = hnl_events
+    p = events.particles
+    first = events.offsets[:-1]
+    sel = np.flatnonzero(np.diff(events.offsets) == 6)  # N → two products
+    n4 = np.stack([p[c][first[sel] + 3] for c in ("e", "px", "py", "pz")], axis=1)
+    a = np.stack([p[c][first[sel] + 4] for c in ("e", "px", "py", "pz")], axis=1)
+    b = np.stack([p[c][first[sel] + 5] for c in ("e", "px", "py", "pz")], axis=1)
+    assert np.max(np.abs(n4 - a - b) / n4[:, :1]) < 1e-9
+    meson_mass = np.sqrt(np.clip(b[:, 0] ** 2 - np.sum(b[:, 1:] ** 2, axis=1), 0, None))
+    pion = p["pdg"][first[sel] + 5] == 211
+    assert meson_mass[pion] == pytest.approx(0.13957039, rel=1e-6)

@@ -6,7 +6,11 @@ a requested visible final state, each with its branching ratio taken from the *f
 
 * ``"e+e-"`` / ``"mu+mu-"``: N → X ℓ⁻ℓ⁺ (three-body, X = ν or N_j) and the cascades
   N → X Z' → X ℓ⁻ℓ⁺ and N → X h' → X ℓ⁻ℓ⁺ (weight BR(N → X Z') BR(Z' → ℓℓ));
+* ``"emu"``: N → ν ℓ_β⁻ ℓ_γ⁺ with one electron and one muon (charged and neutral currents);
 * ``"photon"``: N → X γ;
+* ``"meson"``: the single-meson channels of the minimal HNL, N → ℓ⁻ P⁺, ν P⁰, ℓ⁻ V⁺, ν V⁰
+  (P = π, K, D, D_s, η, η'; V = ρ, K*, ω, φ, ...), the meson written as a final-state
+  particle for the detector simulation to decay;
 * ``"any"``: all of these.
 
 Kinematics in the N rest frame with the spin along +z (the helicity axis), for the N
@@ -16,8 +20,10 @@ helicity of its production:
   (cascades as the three-body decay through the on-shell mediator of the model's width, which
   keeps the spin correlation of N → X Z'(λ) → X ℓℓ; the mediator four-momentum is ℓ⁻ + ℓ⁺
   and it decays at the N decay vertex);
-* N → X γ: cos θ of X from the analysing power of the dipole vertex
-  (:mod:`~nuportal.physics.decays.polarised`).
+* two-body N → X γ and N → f M (meson): cos θ of X or f from the analysing power of the
+  vertex (:mod:`~nuportal.physics.decays.polarised`): the dipole for γ; for a pseudoscalar
+  f_P p_μ ū_f γ^μ P_L u_N = f_P ū_f (m_N P_R − m_f P_L) u_N, a scalar vertex with
+  (c_L, c_R) = (−m_f, m_N); for a vector meson ū_f ε̸* P_L u_N (c_L = 1).
 
 A Majorana N decays into a light neutrino or antineutrino (and the charge-conjugate lepton
 pair) with equal probability, a Dirac anti-N (from an antineutrino) into the CP-conjugate
@@ -31,16 +37,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nuportal.constants import PDG_PHOTON
+from nuportal.constants import PDG_PHOTON, mass
 from nuportal.errors import NuportalError
 from nuportal.models.couplings import chiral_vertex
 from nuportal.models.model import Model
 from nuportal.physics.decays.channels import decay_table, particles
 from nuportal.physics.decays.polarised import analysing_power, sample_cos_theta
+from nuportal.physics.decays.table import DecayTable
 from nuportal.physics.decays.three_body import LeptonPairDecay
 
-FINAL_STATES = ("e+e-", "mu+mu-", "photon", "any")
-_PAIR = {"e+e-": "e", "mu+mu-": "mu"}
+FINAL_STATES = ("e+e-", "mu+mu-", "emu", "photon", "meson", "any")
+_PAIR = {"e+e-": ("e", "e"), "mu+mu-": ("mu", "mu")}
+_MIXED = (("e", "mu"), ("mu", "e"))
+_LEPTON_NAME = {"e": "e", "mu": "mu"}
 _LEPTON_PDG = {"e": 11, "mu": 13}
 _NU = ("nu_e", "nu_mu", "nu_tau")
 _NU_PDG = (12, 14, 16)
@@ -57,15 +66,20 @@ class DecayMode:
     branching : float
         Branching ratio of the whole chain (product of the tables' BRs).
     kind : str
-        ``"pair"`` (three-body or cascade) or ``"photon"``.
+        ``"pair"`` (three-body or cascade), ``"photon"`` or ``"meson"``.
     daughter : int
-        Basis index of the neutral daughter (0–2 light flavours, 3+ heavy).
+        Basis index of the neutral daughter (0–2 light flavours, 3+ heavy); for a meson
+        mode the flavour index of its lepton or neutrino.
     daughter_pdg : int
-        Its PDG number.
+        PDG number of the neutral daughter (meson modes: of the lepton or neutrino).
     lepton : str
-        ``"e"`` or ``"mu"`` for pairs.
+        ``"e"`` or ``"mu"``: the ℓ⁻ of a pair.
     mediator_pdg : int
         PDG number of the intermediate Z'/h' of a cascade, 0 otherwise.
+    plus : str
+        The ℓ⁺ of a pair (``lepton`` when empty).
+    meson_pdg : int
+        PDG number of the meson of a meson mode.
     """
 
     label: str
@@ -75,6 +89,8 @@ class DecayMode:
     daughter_pdg: int
     lepton: str = ""
     mediator_pdg: int = 0
+    plus: str = ""
+    meson_pdg: int = 0
 
 
 @dataclass
@@ -84,10 +100,10 @@ class DecaySample:
     Attributes
     ----------
     momenta : list of numpy.ndarray
-        Four-momenta (n, 4) of the written products: X, [mediator], ℓ⁻, ℓ⁺ (or X, γ).
-    pdgs : list of int
-        Their PDG numbers for the particle channel; where ``conjugate`` is true the neutral
-        daughter is the antiparticle (the lepton pair is already ordered ℓ⁻, ℓ⁺).
+        Four-momenta (n, 4) of the written products: X, [mediator], ℓ⁻, ℓ⁺ (or X, γ, or
+        the lepton or neutrino and the meson).
+    pdgs : list of numpy.ndarray
+        Their PDG numbers (n,) per event, the CP conjugation of ``conjugate`` applied.
     conjugate : numpy.ndarray
         Boolean (n,): the CP-conjugate final state (a Majorana N into a light neutrino, at
         random; a Dirac anti-N, always).
@@ -96,7 +112,7 @@ class DecaySample:
     """
 
     momenta: list[np.ndarray]
-    pdgs: list[int]
+    pdgs: list[np.ndarray]
     conjugate: np.ndarray
     weight: np.ndarray
 
@@ -112,8 +128,11 @@ def decay_modes(model: Model, heavy: str, final_state: str) -> list[DecayMode]:
     index = model.heavy_index(heavy)
     neutral = [(d, _NU[d] if d < 3 else model.heavy[d - 3].name) for d in range(index)]
     modes: list[DecayMode] = []
-    wanted = ("e+e-", "mu+mu-", "photon") if final_state == "any" else (final_state,)
+    wanted = FINAL_STATES[:-1] if final_state == "any" else (final_state,)
     for state in wanted:
+        if state == "meson":
+            modes += _meson_modes(model, heavy, table)
+            continue
         for d, name in neutral:
             pdg = _NU_PDG[d] if d < 3 else model.heavy[d - 3].pdgid
             if state == "photon":
@@ -122,12 +141,15 @@ def decay_modes(model: Model, heavy: str, final_state: str) -> list[DecayMode]:
                     br = channel.width / table.total_width
                     modes.append(DecayMode(f"{heavy} -> {name} gamma", br, "photon", d, pdg))
                 continue
-            lep = _PAIR[state]
-            channel = names.get(f"{name} {lep}- {lep}+")
-            if channel is not None:
-                br = channel.width / table.total_width
-                label = f"{heavy} -> {name} {lep}- {lep}+"
-                modes.append(DecayMode(label, br, "pair", d, pdg, lep))
+            for minus, plus in _MIXED if state == "emu" else (_PAIR[state],):
+                channel = names.get(f"{name} {minus}- {plus}+")
+                if channel is not None:
+                    br = channel.width / table.total_width
+                    label = f"{heavy} -> {name} {minus}- {plus}+"
+                    modes.append(DecayMode(label, br, "pair", d, pdg, minus, plus=plus))
+            if state == "emu":
+                continue
+            lep = _PAIR[state][0]
             for mediator in ("Zprime", "hprime"):
                 channel = names.get(f"{name} {mediator}")
                 if channel is None or mediator not in particles(model):
@@ -137,6 +159,20 @@ def decay_modes(model: Model, heavy: str, final_state: str) -> list[DecayMode]:
                 if br > 0:
                     label = f"{heavy} -> {name} {mediator}(-> {lep}- {lep}+)"
                     modes.append(DecayMode(label, br, "pair", d, pdg, lep, sub.pdgid))
+    return modes
+
+
+def _meson_modes(model: Model, heavy: str, table: DecayTable) -> list[DecayMode]:
+    """The single-meson channels (two daughters, one of them a meson) of ``table``."""
+    modes = []
+    for channel in table.channels:
+        if channel.kind != "hadronic" or len(channel.daughters) != 2:
+            continue
+        first, meson = channel.daughters
+        flavour = (abs(first) - 11) // 2  # 11/12 → 0, 13/14 → 1, 15/16 → 2
+        label = f"{heavy} -> {channel.label.removesuffix(' + c.c.')}"
+        br = channel.width / table.total_width
+        modes.append(DecayMode(label, br, "meson", flavour, first, meson_pdg=meson))
     return modes
 
 
@@ -151,7 +187,7 @@ def pair_decay(model: Model, heavy: str, mode: DecayMode) -> LeptonPairDecay:
         model.heavy_index(heavy),
         mode.daughter,
         mode.lepton,
-        mode.lepton,
+        mode.plus or mode.lepton,
         widths=widths,
         on_shell=mode.mediator_pdg != 0,
     )
@@ -194,8 +230,8 @@ def sample_decay(
         conjugate = rng.random(n) < 0.5
     else:
         conjugate = np.full(n, antiparticle and not model.majorana)
-    if mode.kind == "photon":
-        return _photon(model, index, mode, helicity, conjugate, rng)
+    if mode.kind in ("photon", "meson"):
+        return _two_body(model, index, mode, helicity, conjugate, rng)
     decay = cache.get(mode.label) if cache is not None else None
     if decay is None:
         decay = pair_decay(model, heavy, mode)
@@ -213,18 +249,20 @@ def sample_decay(
                 )
             elif count:
                 k1[sel], k2[sel], k3[sel] = decay.sample(count, h, rng, conjugate=conj)
-    lep = _LEPTON_PDG[mode.lepton]
-    # particle channel: X ℓ⁻(k2) ℓ⁺(k3); conjugate: X̄ ℓ⁺(k2) ℓ⁻(k3) → reorder to ℓ⁻, ℓ⁺
-    minus = np.where(conjugate[:, None], k3, k2)
-    plus = np.where(conjugate[:, None], k2, k3)
-    momenta, pdg = [k1], [mode.daughter_pdg]
+    beta, gamma = _LEPTON_PDG[mode.lepton], _LEPTON_PDG[mode.plus or mode.lepton]
+    # particle channel: X ℓ_β⁻(k2) ℓ_γ⁺(k3); conjugate: X̄ ℓ_β⁺(k2) ℓ_γ⁻(k3) → written ℓ⁻, ℓ⁺
+    c = conjugate[:, None]
+    minus, plus = np.where(c, k3, k2), np.where(c, k2, k3)
+    sign = np.where(conjugate, -1, 1)
+    momenta, pdg = [k1], [sign * mode.daughter_pdg]
     if mode.mediator_pdg:
         momenta.append(minus + plus)
-        pdg.append(mode.mediator_pdg)
-    return DecaySample([*momenta, minus, plus], [*pdg, lep, -lep], conjugate, weight)
+        pdg.append(np.full(n, mode.mediator_pdg))
+    pdg += [np.where(conjugate, gamma, beta), np.where(conjugate, -beta, -gamma)]
+    return DecaySample([*momenta, minus, plus], pdg, conjugate, weight)
 
 
-def _photon(
+def _two_body(
     model: Model,
     index: int,
     mode: DecayMode,
@@ -232,28 +270,47 @@ def _photon(
     conjugate: np.ndarray,
     rng: np.random.Generator,
 ) -> DecaySample:
+    """N → X γ or N → f M in the N rest frame, polarised (see the module docstring)."""
     n = len(helicity)
     big = model.heavy[index - 3].mass
-    small = 0.0 if mode.daughter < 3 else model.heavy[mode.daughter - 3].mass
-    c_l, c_r = chiral_vertex(
-        np.asarray(model.couplings.dipole),
-        mode.daughter,
-        index,
-        majorana=model.majorana and mode.daughter >= 3,
-        antineutrino=False,
-        kind="dipole",
-    )
-    alpha = analysing_power("photon", big, small, 0.0, c_l, c_r)
-    # the CP-conjugate decay of a Majorana N has the opposite analysing power
+    sign = np.where(conjugate, -1, 1)
+    if mode.kind == "photon":
+        small, boson_mass = 0.0 if mode.daughter < 3 else model.heavy[mode.daughter - 3].mass, 0.0
+        c_l, c_r = chiral_vertex(
+            np.asarray(model.couplings.dipole),
+            mode.daughter,
+            index,
+            majorana=model.majorana and mode.daughter >= 3,
+            antineutrino=False,
+            kind="dipole",
+        )
+        kind, pdgs = "photon", [sign * mode.daughter_pdg, np.full(n, PDG_PHOTON)]
+    else:
+        charged = abs(mode.daughter_pdg) % 2 == 1  # ℓ⁻ M⁺ (else ν M⁰, M⁰ self-conjugate)
+        small = mass(mode.daughter_pdg) if charged else 0.0
+        boson_mass = mass(mode.meson_pdg)
+        from particle import Particle
+
+        if Particle.from_pdgid(mode.meson_pdg).J == 0:
+            kind, c_l, c_r = "scalar", -small, big
+        else:
+            kind, c_l, c_r = "vector", 1.0, 0.0
+        pdgs = [sign * mode.daughter_pdg, (sign if charged else np.ones(n, int)) * mode.meson_pdg]
+    alpha = analysing_power(kind, big, small, boson_mass, c_l, c_r)
+    # the CP-conjugate decay (Majorana N, Dirac anti-N) has the opposite analysing power
     cos_t = np.empty(n)
     for h in (-1, 1):
         for conj in (False, True):
             sel = (helicity == h) & (conjugate == conj)
             cos_t[sel] = sample_cos_theta(-alpha if conj else alpha, h, int(sel.sum()), rng)
     phi = rng.uniform(0.0, 2.0 * np.pi, n)
-    p = (big**2 - small**2) / (2 * big)
+    p = np.sqrt(_kallen(big**2, small**2, boson_mass**2)) / (2 * big)
     sin_t = np.sqrt(np.clip(1 - cos_t**2, 0, None))
     direction = np.stack([sin_t * np.cos(phi), sin_t * np.sin(phi), cos_t], axis=-1)
     x = np.concatenate([np.full((n, 1), np.hypot(p, small)), p * direction], axis=-1)
-    gamma = np.concatenate([np.full((n, 1), p), -p * direction], axis=-1)
-    return DecaySample([x, gamma], [mode.daughter_pdg, PDG_PHOTON], conjugate, np.ones(n))
+    boson = np.concatenate([np.full((n, 1), np.hypot(p, boson_mass)), -p * direction], axis=-1)
+    return DecaySample([x, boson], pdgs, conjugate, np.ones(n))
+
+
+def _kallen(a: float, b: float, c: float) -> float:
+    return max(a * a + b * b + c * c - 2 * (a * b + a * c + b * c), 0.0)

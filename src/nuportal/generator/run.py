@@ -406,7 +406,7 @@ class EventGenerator:
         case: _Case,
         mode: DecayMode,
         state: _State,
-        decay: tuple[list[np.ndarray], list[int], np.ndarray],
+        decay: tuple[list[np.ndarray], list[np.ndarray], np.ndarray],
         process_id: int,
     ) -> list[Events]:
         """Decay the heavy daughter N_j of N_i → N_j ℓℓ where it decays in the decay volume.
@@ -482,22 +482,21 @@ class EventGenerator:
         case: _Case,
         mode: DecayMode,
         state: _State,
-        decay: tuple[list[np.ndarray], list[int], np.ndarray],
+        decay: tuple[list[np.ndarray], list[np.ndarray], np.ndarray],
         process_id: int,
         secondary: _Secondary | None = None,
     ) -> Events:
         """One Events batch: the primary particles, the decay products of ``mode`` and,
         with ``secondary``, those of the heavy daughter N_j (first product, row 4)."""
-        products, pdgs, conj = decay
+        products, pdgs, _ = decay
         n = len(state.weight)
         heavy_pdg = self.model.heavy[self.model.heavy_index(case.heavy) - 3].pdgid
         if case.flavour < 0 and not self.model.majorana:
             heavy_pdg = -heavy_pdg  # a Dirac anti-N
         count = 4 + len(products)
-        daughter_sign = np.where(conj, -1, 1)  # ν̄ or anti-N_j
         pdg_cols = [np.full(n, p) for p in (case.flavour, case.target_pdg, case.target_pdg)]
         pdg_cols.append(np.full(n, heavy_pdg))
-        pdg_cols += [np.full(n, p) * (daughter_sign if i == 0 else 1) for i, p in enumerate(pdgs)]
+        pdg_cols += list(pdgs)
         status = [STATUS_BEAM, STATUS_TARGET, STATUS_FINAL, STATUS_DECAYED]
         mother = [-1, -1, 0, 0]
         cascade = mode.mediator_pdg != 0
@@ -509,10 +508,7 @@ class EventGenerator:
         if secondary is not None:
             status[4] = STATUS_DECAYED
             first = len(status)
-            sign = np.where(secondary.conjugate, -1, 1)
-            pdg_cols += [
-                np.full(n, p) * (sign if i == 0 else 1) for i, p in enumerate(secondary.pdgs)
-            ]
+            pdg_cols += list(secondary.pdgs)
             cascade2 = secondary.mode.mediator_pdg != 0
             for i in range(len(secondary.pdgs)):
                 status.append(STATUS_DECAYED if cascade2 and i == 1 else STATUS_FINAL)
@@ -562,7 +558,7 @@ class _Secondary:
 
     mode: DecayMode
     momenta: list[np.ndarray]
-    pdgs: list[int]
+    pdgs: list[np.ndarray]
     conjugate: np.ndarray
     position: np.ndarray
     time: np.ndarray
@@ -590,10 +586,10 @@ class _State:
 
 
 def _subset(
-    decay: tuple[list[np.ndarray], list[int], np.ndarray], mask: np.ndarray
-) -> tuple[list[np.ndarray], list[int], np.ndarray]:
+    decay: tuple[list[np.ndarray], list[np.ndarray], np.ndarray], mask: np.ndarray
+) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
     products, pdgs, conj = decay
-    return [p[mask] for p in products], pdgs, conj[mask]
+    return [p[mask] for p in products], [p[mask] for p in pdgs], conj[mask]
 
 
 def _empty() -> Events:
