@@ -35,9 +35,10 @@ e⁻ Z → e⁻ Z A' (bremsstrahlung on a nucleus)
     (BEST Eq. (A17)) is evaluated at each x with t_min = (U₀/(2E₀(1 − x)))² (BEST Eq. (A15)
     at θ = 0) rather than with the x-independent t_min = m⁴/(4E₀²) of the plain WW
     approximation. This is the IWW prescription of Liu, Miller et al., arXiv:1609.06781
-    (and arXiv:1705.01633), chosen because it follows the exact tree-level phase-space
-    integration to ≲ 10–20 % up to m_A' ~ 1 GeV at NA64 energies while the plain WW flux
-    overestimates it there by a factor up to ~2 (arXiv:1609.06781, Fig. 2; arXiv:2409.12748).
+    (and arXiv:1705.01633), chosen because the x-dependent t_min keeps the kinematics of the
+    x → 1 region, where the NA64 signal (E_A' > E₀/2) lives, which the x-independent flux
+    misses; it stays an approximation to the exact tree-level cross section, from which the
+    WW family differs by −20 % to +80 % for electron beams (arXiv:2409.12748, abstract).
     G₂ is the elastic (coherent) form factor of Tsai, Rev. Mod. Phys. 46, 815 (1974),
     Eq. (3.38), as written in BEST Eq. (A18): atomic screening a = 111 Z^(−1/3)/m_e and
     nuclear size d = 0.164 GeV² A^(−2/3),
@@ -55,7 +56,7 @@ NA64 yield per electron on target
     (from photons that convert after a hard bremsstrahlung) and the ≈ 1 % share of the
     scintillator in the radiation length of a Pb–Sc shashlik are neglected, so the yield
     is per radiation length of lead. This is the "thin target × effective radiation length"
-    approximation; with a cut E_A' > E₀/2 it is accurate to tens of percent. The recoil
+    approximation (validated in the tests against the NA64 2019 limit). The recoil
     electron must keep a minimum energy (NA64's pre-shower trigger), which removes the
     x → 1 end of the spectrum (about half of the A' at m_A' ≳ 100 MeV).
 """
