@@ -273,3 +273,29 @@ def test_two_excluded_regions_when_soft_leptons_set_a_floor() -> None:
     assert lo2 == pytest.approx(math.sqrt(target / f), rel=1e-6)  # exp(−ε²/a²) ≈ 0 there
     for edge in (lo1, hi1, lo2):
         assert signal(np.array([edge]))[0] == pytest.approx(target, rel=1e-8)
+
+
+def test_generated_babar_events_agree_with_analytic_efficiency() -> None:
+    """End to end: the fraction of generated events (displaced vertices from the generator)
+    that look invisible equals the analytic η of independent kinematics within 4σ."""
+    from nuportal.generator.darkphoton import assemble, babar_production
+
+    m, n = 0.5, 40000
+    chain = replace(ToyModel(1.0)(m, EPS_REF)[0], ctau=40.0)
+    det = babar.BabarDetector()
+    rng = np.random.default_rng(21)
+    production = babar_production(m, EPS_REF, n, rng, cos_window=det.cos_window)
+    events = assemble(production, [chain], rng)
+    vertex = np.stack([events.event[f"decay_{c}"] for c in "xyz"], axis=-1)
+    outside = (np.hypot(vertex[:, 0], vertex[:, 1]) > det.radius) | (
+        (vertex[:, 2] > det.z_forward) | (vertex[:, 2] < -det.z_backward)
+    )
+    energy = events.particles["e"].reshape(n, -1)
+    soft = (energy[:, -2] < det.lepton_threshold) & (energy[:, -1] < det.lepton_threshold)
+    mc = float(np.mean(outside | soft))
+    zones = babar.chain_zones(chain, m, n, np.random.default_rng(22), det)
+    assert zones is not None
+    analytic = float(np.mean(pass_probability(zones, chain.ctau)))
+    sigma = math.sqrt(2 * analytic * (1 - analytic) / n)  # two independent samples
+    assert 0.05 < analytic < 0.95
+    assert abs(mc - analytic) < 4 * sigma
