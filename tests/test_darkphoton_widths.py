@@ -4,6 +4,7 @@ decay tables and the classification of the A' decay chains."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -12,7 +13,8 @@ from scipy.integrate import quad
 
 from nuportal.constants import ALPHA_EM, CHARGED_LEPTON_MASS
 from nuportal.errors import NuportalError
-from nuportal.models.dark_sector import DarkPhoton, c_symmetric_sector, inelastic_dm
+from nuportal.models.dark_sector import DarkPhoton, DarkSector, c_symmetric_sector, inelastic_dm
+from nuportal.physics import dirac
 from nuportal.physics.darkphoton import (
     OffShellDecay,
     aprime_table,
@@ -25,6 +27,8 @@ from nuportal.physics.darkphoton import (
     fermion_table,
     fermion_to_aprime,
 )
+from nuportal.physics.darkphoton.invisible import InvisibleDecay
+from nuportal.physics.darkphoton.widths import aprime_total_width
 from nuportal.physics.decays.hadrons import r_ratio
 
 
@@ -390,3 +394,112 @@ def test_invisible_three_body_dominates_a_wide_sector():
     assert sum(fractions.values()) == pytest.approx(1.0, abs=1e-12)
     with pytest.raises(NuportalError, match="only the factorised form"):
         OffShellDecay(s, 3, 0, (0, 1)).sample(10, np.random.default_rng(1))
+
+
+# ----------------------------------------------------------------------------- invisible
+def _sector(masses, coupling, a=None) -> DarkSector:
+    """A DarkSector with given signed masses and couplings (test helper)."""
+    a = a or DarkPhoton(2.0, 1e-3, 1.0)
+    n = len(masses)
+    labels = tuple(f"psi{i + 1}" for i in range(n))
+    return DarkSector("test", a, np.asarray(masses, float), np.asarray(coupling, complex),
+                      (0,) * n, tuple(range(1, n + 1)), labels)  # fmt: skip
+
+
+def _dirac_sector(dirac_masses, currents, a=None) -> DarkSector:
+    """Dirac fermions χ_a of masses M_a with the vector current Σ g_ab χ̄_a γ χ_b, in the
+    Majorana description: Weyl mass matrix [[0, M], [M, 0]], current diag(g, −gᵀ)."""
+    m, g = np.diag(dirac_masses), np.asarray(currents, float)
+    zero = np.zeros_like(m)
+    values, rotation = np.linalg.eigh(np.block([[zero, m], [m, zero]]))
+    order = np.argsort(np.abs(values), kind="stable")
+    rotation = rotation[:, order]
+    current = np.block([[g, zero], [zero, -g.T]])
+    coupling = rotation.T @ current @ rotation
+    coupling[np.abs(coupling) < 1e-14] = 0.0
+    return _sector(values[order], coupling, a)
+
+
+@pytest.mark.parametrize("signs", [(1, 1, -1, 1), (1, -1, 1, -1), (-1, 1, -1, -1)])
+def test_invisible_single_diagram_equals_the_factorised_form(signs):
+    """One diagram and a conserved pair current (equal masses of opposite sign): the
+    helicity amplitude with Majorana spinors and the rephasing of negative masses gives the
+    factorised width of :class:`OffShellDecay` exactly (a complex parent coupling; the pair
+    coupling is real, as an imaginary part is an axial, non-conserved current between states
+    of opposite sign, whose scalar part the factorised form does not have)."""
+    g = np.zeros((4, 4), complex)
+    g[0, 3], g[1, 2] = 0.6 + 0.3j, 0.8
+    s = _sector(np.array([0.05, 0.08, 0.08, 0.4]) * signs, g + g.conj().T)
+    exact = InvisibleDecay(s, 3, (0, 1, 2)).width()
+    assert exact == pytest.approx(OffShellDecay(s, 3, 0, (1, 2)).width(), rel=1e-10)
+
+
+def test_invisible_majorana_sum_is_the_dirac_width_with_identical_fermions():
+    """χ_2 → χ_1 χ_1 χ̄_1 of Dirac fermions (vector couplings g_12, g_11), computed with Dirac
+    spinors and the exchange sign −1 of the identical χ_1's, equals the sum over the
+    Majorana final states ψ_1^± ψ_1^± ψ_1^± of a Majorana half ψ_2^+ of χ_2: this tests the
+    interference signs, the symmetry factors and the Majorana spinors (v = C ūᵀ)."""
+    m1, m2, g12, g11 = 0.1, 0.5, 0.7, 0.9
+    sector = _dirac_sector([m1, m2], [[g11, g12], [g12, 0.3]])
+    majorana = sum(
+        InvisibleDecay(sector, 3, combo).width()
+        for combo in itertools.combinations_with_replacement((0, 1), 3)
+    )
+    # Dirac amplitude on the Dalitz grid of the same masses
+    grid = InvisibleDecay(sector, 3, (0, 0, 1))
+    nodes, weights = _dalitz_grid(grid)
+    parent, p1, p2, p3 = grid.momenta(*nodes)
+    a = sector.dark_photon
+
+    def exchange(out_a, out_b, anti, h):
+        q = out_b + anti
+        q2 = dirac.dot(q, q)
+        width = aprime_total_width(sector, np.sqrt(q2))
+        first = dirac.vector_current(
+            dirac.bar(dirac.spinor_u(out_a, h[1])), dirac.spinor_u(parent, h[0]), g12, g12
+        )
+        second = dirac.vector_current(
+            dirac.bar(dirac.spinor_u(out_b, h[2])), dirac.spinor_v(anti, h[3]), g11, g11
+        )
+        return dirac.dot(first, second) / (q2 - a.mass**2 + 1j * np.sqrt(q2) * width)
+
+    total = np.zeros(len(parent))
+    for h in itertools.product((-1, 1), repeat=4):
+        swapped = (h[0], h[2], h[1], h[3])
+        total += np.abs(exchange(p1, p2, p3, h) - exchange(p2, p1, p3, swapped)) ** 2
+    dirac_width = 0.5 * np.sum(0.5 * total * weights) / (256 * math.pi**3 * m2**3)
+    assert majorana == pytest.approx(dirac_width, rel=1e-10)
+
+
+def _dalitz_grid(decay):
+    """(s, t) nodes and weights of InvisibleDecay.width's rule (32 x 16)."""
+    m_a, m_b, m_c = decay.m
+    lo, hi = (m_b + m_c) ** 2, (decay.m_parent - m_a) ** 2
+    y, wy = np.polynomial.legendre.leggauss(32)
+    y, wy = 0.5 * (y + 1), 0.5 * wy
+    x = 0.5 * (1 - np.cos(np.pi * y))
+    s = lo + (hi - lo) * x
+    ws = wy * (hi - lo) * 0.5 * np.pi * np.sin(np.pi * y)
+    t_lo, t_hi = decay.t_limits(s)
+    xt, wt = np.polynomial.legendre.leggauss(16)
+    t = t_lo[:, None] + (t_hi - t_lo)[:, None] * 0.5 * (xt + 1)[None, :]
+    w = (ws * (t_hi - t_lo))[:, None] * 0.5 * wt[None, :]
+    return (np.broadcast_to(s[:, None], t.shape).ravel(), t.ravel()), w.ravel()
+
+
+def test_invisible_basis_invariance():
+    """Rotating two degenerate states into each other mixes the diagrams (interference,
+    identical daughters); the width summed over the rotated final states is unchanged."""
+    g = np.zeros((4, 4), complex)
+    g[0, 3], g[1, 2] = 0.6 + 0.3j, 0.8 - 0.1j
+    g = g + g.conj().T
+    masses = [0.06, 0.06, -0.09, 0.4]
+    widths = []
+    for phi in (0.0, 0.3, 1.1):
+        rot = np.eye(4)
+        rot[:2, :2] = [[math.cos(phi), -math.sin(phi)], [math.sin(phi), math.cos(phi)]]
+        s = _sector(masses, rot.T @ g @ rot)
+        widths.append(
+            sum(InvisibleDecay(s, 3, d).width() for d in [(0, 1, 2), (0, 0, 2), (1, 1, 2)])
+        )
+    np.testing.assert_allclose(widths, widths[0], rtol=1e-12)

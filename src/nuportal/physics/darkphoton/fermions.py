@@ -39,14 +39,12 @@ with the two-body widths of :mod:`~nuportal.physics.darkphoton.widths`. For f f�
 Γ(ψ_j → ψ_k hadrons) = ∫ ds of that expression from s = m_π⁰² (where R starts) to
 (|m_j| − |m_k|)². In the narrow-width limit the s integral gives Γ(ψ_j → ψ_k A') · BR(A' → f f̄).
 
-Invisible decays ψ_j → ψ_k ψ_l ψ_m use the same factorised form with Γ(V → ψ_l ψ_m). That
-is the rate of one diagram; when the final state can be reached by several diagrams
-(another state in the role of ψ_k, or identical fermions), their interference is not
-included (the decay table adds the diagrams incoherently, which for two identical
-fermions is exact for the phase-space integral of the squared diagrams and misses only the
-interference term). Such channels are O(α_D²) against O(α_D α ε²) for the visible ones, so
-they dominate whenever open, and the approximation does not change which chains are
-invisible.
+The factorised form with Γ(V → ψ_l ψ_m) for a dark pair (``final=(l, m)``) is the rate of
+one diagram of ψ_j → ψ_k ψ_l ψ_m, exact only when the pair current is conserved (equal
+masses of opposite sign with a real coupling): otherwise its scalar part, which the
+q_μq_ν/m_A'² term of the propagator picks up, is missing. The decay tables use
+:class:`~nuportal.physics.darkphoton.invisible.InvisibleDecay`, which has all diagrams and
+their interference.
 
 For m_A' ≫ |m_j| − |m_k| = δ ≪ |m_k| and opposite signed masses (the iDM transition), the
 lepton width tends to 4 ε² α α_D δ⁵ / (15 π m_A'⁴) (e.g. Izaguirre, Krnjaic, Schuster & Toro,
@@ -95,7 +93,8 @@ class OffShellDecay:
         ``"e"``, ``"mu"``, ``"tau"`` (ℓ⁻ℓ⁺; exact matrix element, Dalitz sampling),
         ``"hadrons"`` (factorised form with the R ratio; no sampling), or a pair (l, m) of
         dark states for the invisible ψ_j → ψ_k ψ_l ψ_m (factorised form of this diagram
-        alone, see the module docstring; no sampling).
+        alone; exact for a conserved pair current only, see the module docstring; no
+        sampling).
 
     Examples
     --------

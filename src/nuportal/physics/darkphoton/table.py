@@ -12,10 +12,11 @@ A' (particle name ``"Aprime"``, PDG number :data:`~nuportal.constants.PDG_ZPRIME
     then decays with its own table: listing ψ_k ℓℓ through the resonance as well would count
     it twice), else ψ_k e⁻e⁺, ψ_k μ⁻μ⁺, ψ_k τ⁻τ⁺ and ψ_k hadrons through the off-shell A'
     (:class:`~nuportal.physics.darkphoton.fermions.OffShellDecay`), and the invisible
-    ψ_j → ψ_k ψ_l ψ_m through the off-shell A' (open in sectors with widely spread masses;
-    the diagrams leading to the same final state are added incoherently, see
-    :mod:`~nuportal.physics.darkphoton.fermions`). Not included: ψ_j → ψ_k ν ν̄ through
-    A'–Z mixing (suppressed by m_j⁴/m_Z⁴) and ψ_j → ψ_k γ (loop induced).
+    ψ_j → ψ_a ψ_b ψ_c through the off-shell A' with all diagrams and their interference
+    (:class:`~nuportal.physics.darkphoton.invisible.InvisibleDecay`; open in sectors with
+    widely spread masses, and then dominant: O(α_D²) against O(α_D α ε²)). Not included:
+    ψ_j → ψ_k ν ν̄ through A'–Z mixing (suppressed by m_j⁴/m_Z⁴) and ψ_j → ψ_k γ (loop
+    induced).
 
 :func:`decay_chains` follows every branch from the A' down to stable particles and
 classifies it: **invisible** (only dark fermions at the end, e.g. A' → ψ_1 ψ_1),
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from nuportal.constants import PDG_ZPRIME
 from nuportal.models.dark_sector import DarkSector
 from nuportal.physics.darkphoton.fermions import FINAL_STATES, OffShellDecay
+from nuportal.physics.darkphoton.invisible import InvisibleDecay
 from nuportal.physics.darkphoton.widths import aprime_channels, fermion_to_aprime
 from nuportal.physics.decays.table import DecayChannel, DecayTable
 
@@ -58,7 +60,6 @@ def fermion_table(sector: DarkSector, index: int) -> DecayTable:
     m_j = float(sector.signed_masses[index])
     m_aprime = sector.dark_photon.mass
     channels: list[DecayChannel] = []
-    invisible: dict[tuple[int, ...], float] = {}
     for k in range(sector.n_states):
         m_k = float(sector.signed_masses[k])
         g = complex(sector.coupling[k, index])
@@ -78,19 +79,27 @@ def fermion_table(sector: DarkSector, index: int) -> DecayTable:
                 pair, lepton = _PAIR[final]
                 label, daughters, kind = f"{name} {pair}", (pdg, lepton, -lepton), "three-body"
             channels.append(DecayChannel(label, daughters, decay.width(), kind))
-        masses = sector.masses
-        for first, second in itertools.combinations_with_replacement(range(sector.n_states), 2):
-            if masses[k] + masses[first] + masses[second] >= abs(m_j):
-                continue
-            dark = OffShellDecay(sector, index, k, (first, second))
-            if dark.is_open:
-                key = tuple(sorted((k, first, second)))
-                invisible[key] = invisible.get(key, 0.0) + dark.width()
-    for key, width in invisible.items():
-        label = " ".join(sector.labels[i] for i in key)
-        daughters = tuple(sector.pdgids[i] for i in key)
-        channels.append(DecayChannel(label, daughters, width, "three-body, diagrams incoherent"))
+    channels += _invisible_channels(sector, index)
     return DecayTable(sector.labels[index], sector.pdgids[index], abs(m_j), tuple(channels))
+
+
+def _invisible_channels(sector: DarkSector, index: int) -> list[DecayChannel]:
+    """ψ_j → ψ_a ψ_b ψ_c through the off-shell A' (all diagrams), for every final state in
+    which the A' is off shell in every diagram (else the two-body ψ_j → ψ_x A' is listed)."""
+    m_j = float(sector.masses[index])
+    masses = sector.masses
+    lighter = [k for k in range(sector.n_states) if masses[k] < m_j]
+    out = []
+    for combo in itertools.combinations_with_replacement(lighter, 3):
+        m_min = min(masses[i] for i in combo)
+        if sum(masses[i] for i in combo) >= m_j or sector.dark_photon.mass <= m_j - m_min:
+            continue
+        decay = InvisibleDecay(sector, index, combo)
+        if decay.is_open:
+            label = " ".join(sector.labels[i] for i in combo)
+            daughters = tuple(sector.pdgids[i] for i in combo)
+            out.append(DecayChannel(label, daughters, decay.width(), "three-body"))
+    return out
 
 
 def decay_tables(sector: DarkSector) -> dict[str, DecayTable]:
