@@ -58,6 +58,8 @@ All masses in GeV, widths in GeV; differential widths in GeV⁻³ (ds dt) or GeV
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from nuportal.constants import CHARGED_LEPTON_MASS, E_CHARGE, M_PI_ZERO
@@ -133,9 +135,12 @@ class OffShellDecay:
             self._pair_coupling = 0j
             low = M_PI_ZERO**2 if final == "hadrons" else (2.0 * self.m_f) ** 2
         self.s_range = (low, (abs(self.m_parent) - abs(self.m_daughter)) ** 2)
-        a = sector.dark_photon
-        self._pole = (a.mass, float(aprime_total_width(sector, a.mass)))
-        self._width: float | None = None
+
+    @cached_property
+    def _pole(self) -> tuple[float, float]:
+        """(m_A', Γ_A') in GeV, for the integration map."""
+        a = self.sector.dark_photon
+        return a.mass, float(aprime_total_width(self.sector, a.mass))
 
     @property
     def is_open(self) -> bool:
