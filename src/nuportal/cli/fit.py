@@ -85,7 +85,8 @@ def miniboone_command(card: str | None, data_dir: str | None, **given: Any) -> N
         unknown = sorted(set(table) - set(DEFAULTS))
         if unknown:
             raise NuportalError(
-                f"unknown [fit] keys {', '.join(unknown)}; allowed: {', '.join(DEFAULTS)}"
+                f"unknown keys in the fit table of the run card: {', '.join(unknown)}; "
+                f"allowed: {', '.join(DEFAULTS)}"
             )
         options.update(table)
     options.update({k: v for k, v in given.items() if v is not None and v != ()})
@@ -106,11 +107,13 @@ def miniboone_command(card: str | None, data_dir: str | None, **given: Any) -> N
         from nuportal.analysis.miniboone.fit_plots import plot_contours, plot_spectra
 
         prefix = Path(options["plots"])
-        contours = prefix.with_name(prefix.name + "_contours.png")
         spectra = prefix.with_name(prefix.name + "_spectra.png")
-        plot_contours(done, contours)
         plot_spectra(point, best, spectra, data_dir)
-        click.echo(f"wrote {contours} and {spectra}")
+        click.echo(f"wrote {spectra}")
+        if min(done.grid.shape) > 1:
+            contours = prefix.with_name(prefix.name + "_contours.png")
+            plot_contours(done, contours)
+            click.echo(f"wrote {contours}")
 
 
 def _print_best(

@@ -22,6 +22,7 @@ import numpy as np
 from nuportal.analysis.miniboone.fit import SIGMA_LEVELS, FitScan
 from nuportal.analysis.miniboone.plot import _eqe_panel, _pyplot, _table_panel
 from nuportal.analysis.miniboone.release import PathLike, load_evis_costheta
+from nuportal.errors import NuportalError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -42,8 +43,10 @@ _LABELS = {
 def plot_contours(result: FitScan, output: str | os.PathLike[str] | None = None) -> Figure:
     """Δχ² regions at 1, 2, 3σ in the scan plane with the best-fit star; saved to ``output``
     (PDF/PNG by extension) if given."""
-    plt = _pyplot()
     x_axis, y_axis = result.grid.axes
+    if min(result.grid.shape) < 2:
+        raise NuportalError("contours need at least two values on each scan axis")
+    plt = _pyplot()
     delta = result.delta()
     allowed = result.values("allowed") > 0
     fig, ax = plt.subplots(figsize=(5.6, 4.6))
