@@ -24,6 +24,7 @@ from nuportal.models.dark_sector import (
 )
 from nuportal.physics.darkphoton import aprime_channels, fermion_table
 from nuportal.physics.decays.channels import decay_table
+from nuportal.physics.decays.two_body import vector_to_fermions
 
 A = DarkPhoton(0.5, 1e-3, 0.7)
 M_TWO = [[0.08, 0.02], [0.02, 0.15]]
@@ -308,3 +309,27 @@ def test_cli_darkphoton_decays(capsys):
     assert "psi2 -> psi1 e- e+" in capsys.readouterr().out
     assert main([*args[:-1], "Deltaa=1"]) == 2
     assert "Did you mean 'Delta'" in capsys.readouterr().err
+
+
+def test_inelastic_dirac_dm_widths_are_dirac_widths():
+    """i2DM: the Majorana pairs of χ_1 and χ_2 add up to the Dirac widths
+    Γ(A' → χ_1 χ̄_1) with g_D sin²θ, Γ(A' → χ_2 χ̄_2) with g_D cos²θ, and
+    Γ(A' → χ_1 χ̄_2 + χ_2 χ̄_1) = 2 Γ_V(g_D sinθ cosθ) for the vector coupling of unequal
+    masses (:func:`nuportal.physics.decays.two_body.vector_to_fermions`)."""
+    sin, m1, m2 = 0.3, 0.1, 0.16
+    cos = math.sqrt(1 - sin**2)
+    a = DarkPhoton(0.7, 1e-3, 0.8)
+    s = inelastic_dirac_dm(a, m1=m1, delta=m2 - m1, sin_theta=sin)
+    block = {0: 1, 1: 1, 2: 2, 3: 2}
+    sums = {(1, 1): 0.0, (1, 2): 0.0, (2, 2): 0.0}
+    for c in aprime_channels(s):
+        if c.states:
+            sums[tuple(sorted(block[i] for i in c.states))] += float(c.width)
+
+    def dirac(g, ma, mb):
+        return float(vector_to_fermions(a.mass, ma, mb, g, g))
+
+    g = a.g_dark
+    assert sums[(1, 1)] == pytest.approx(dirac(g * sin**2, m1, m1), rel=1e-12)
+    assert sums[(2, 2)] == pytest.approx(dirac(g * cos**2, m2, m2), rel=1e-12)
+    assert sums[(1, 2)] == pytest.approx(2 * dirac(g * sin * cos, m1, m2), rel=1e-12)

@@ -432,6 +432,10 @@ def test_invisible_single_diagram_equals_the_factorised_form(signs):
     s = _sector(np.array([0.05, 0.08, 0.08, 0.4]) * signs, g + g.conj().T)
     exact = InvisibleDecay(s, 3, (0, 1, 2)).width()
     assert exact == pytest.approx(OffShellDecay(s, 3, 0, (1, 2)).width(), rel=1e-10)
+    # a pair of equal signs (axial, not conserved): the factorised form lacks the scalar part
+    axial = _sector(np.abs(s.signed_masses), s.coupling)
+    ratio = InvisibleDecay(axial, 3, (0, 1, 2)).width() / OffShellDecay(axial, 3, 0, (1, 2)).width()
+    assert ratio > 1.1
 
 
 def test_invisible_majorana_sum_is_the_dirac_width_with_identical_fermions():
