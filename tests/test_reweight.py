@@ -177,3 +177,27 @@ def test_dipole_family_photons(data_dir) -> None:
     total_z, chi2, dof = _compare(*histograms)
     assert abs(total_z) < 4
     assert stats.chi2.sf(chi2, dof) > 1e-3
+
+
+def test_free_decays(data_dir) -> None:
+    """Unforced decays: the weight holds no decay probability, so it scales by production ×
+    BR only, and the new decay distances are exponential with the new mean (p/m) cτ_new:
+    ⟨d/ℓ⟩ = 1 and ⟨(d/ℓ)²⟩ = 2 within 5σ."""
+    old, new = model(GENERATED), model(TARGETS["intermediate"])
+    gen = EventGenerator(old, seed=6, forced=False, roles=("detector",), data_dir=data_dir)
+    events = gen.generate(4000)
+    result = reweight(events, old, new, np.random.default_rng(2))
+    factor = result.weight / events.event["weight"]
+    br = [decay_table(m, "N4").branching_ratio("nu_mu Zprime") for m in (old, new)]
+    expected = (
+        TARGETS["intermediate"] * (1 - TARGETS["intermediate"]) / (GENERATED * (1 - GENERATED))
+    )
+    np.testing.assert_allclose(factor, expected * br[1] / br[0], rtol=1e-9)
+    first = events.offsets[:-1]
+    p = np.stack([events.particles[k][first + 3] for k in ("px", "py", "pz")], axis=1)
+    length = np.linalg.norm(p, axis=1) / new.heavy[0].mass * decay_table(new, "N4").ctau_cm
+    vertex = np.stack([events.event[f"vertex_{a}"] for a in "xyz"], axis=1)
+    x = np.linalg.norm(result.decay - vertex, axis=1) / length
+    n = len(x)
+    assert abs(x.mean() - 1) < 5 / np.sqrt(n)
+    assert abs((x**2).mean() - 2) < 5 * np.sqrt(20 / n)  # Var(x²) = 24 - 4 = 20

@@ -56,6 +56,7 @@ from numpy.typing import NDArray
 from nuportal.constants import PDG_NEUTRON, PDG_PROTON
 from nuportal.errors import NuportalError
 from nuportal.experiments.catalogue import get_experiment
+from nuportal.experiments.geometry import Volume
 from nuportal.generator.chain import DecayMode, decay_modes, pair_decay
 from nuportal.generator.events import Events
 from nuportal.generator.placement import forced_decay, free_decay
@@ -199,37 +200,36 @@ class Reweighter:
         self.p_abs = np.linalg.norm(p4[:, 1:], axis=1)
         self.gamma_beta_inverse = p4[:, 0] / self.p_abs  # E/p: time per distance / c
         self.direction = p4[:, 1:] / self.p_abs[:, None]
-        self.volume = (
-            get_experiment(meta["experiment"]).volume(meta["decay_volume"]).shape
-            if meta.get("forced_decays", True)
-            else None
-        )
         process = events.event["process"]
         self.modes = {
             h.name: {m.label: m for m in decay_modes(generated, h.name, self.final_state)}
             for h in generated.heavy
             if np.any(self.heavy_pdg == h.pdgid)
         }
-        self.mode_index = {label: i for i, label in enumerate(events.processes)}
         self.mode_of = np.array([p.split("; ", 1)[1] for p in events.processes])
-        present = np.unique(process)
-        unknown = {self.mode_of[p] for p in present} - {
-            label for modes in self.modes.values() for label in modes
-        }
-        if unknown:
+        simulated = {label: m for modes in self.modes.values() for label, m in modes.items()}
+        present = {self.mode_of[p] for p in np.unique(process)}
+        if present - simulated.keys():
             raise NuportalError(
-                f"the events have decay modes {sorted(unknown)} that the generated model "
-                f"does not simulate for the final state {self.final_state!r}"
+                f"the events have decay modes {sorted(present - simulated.keys())} that the "
+                f"generated model does not simulate for the final state {self.final_state!r}"
+            )
+        cascades = sorted(label for label in present if simulated[label].daughter >= 3)
+        if cascades:
+            raise NuportalError(
+                f"reweighting chains through a heavy daughter ({', '.join(cascades)}) is not "
+                "supported: regenerate"
             )
         self.channels = self._channels(meta["experiment"])
-        self.old_probability = (
-            None
-            if self.volume is None
-            else forced_decay(
-                self.vertex, self.direction, self._lengths(generated), self.volume,
-                np.random.default_rng(0),
-            )[1]
-        )  # fmt: skip
+        # forced decays: the decay volume and the generated decay-in-volume probabilities
+        self.forced: tuple[Volume, FloatArray] | None = None
+        if meta.get("forced_decays", True):
+            volume = get_experiment(meta["experiment"]).volume(meta["decay_volume"]).shape
+            lengths = self._lengths(generated)
+            old = forced_decay(
+                self.vertex, self.direction, lengths, volume, np.random.default_rng(0)
+            )
+            self.forced = (volume, old[1])
 
     def _channels(self, experiment: str) -> list[_Channel]:
         first = self.events.offsets[:-1]
@@ -303,13 +303,11 @@ class Reweighter:
                 per_process[p] = ratio.get(label, per_process[p])
         weight *= per_process[self.events.event["process"]]
         length = self._lengths(new)
-        if self.volume is None or self.old_probability is None:
+        if self.forced is None:
             distance = free_decay(length, rng)
         else:
-            distance, probability = forced_decay(
-                self.vertex, self.direction, length, self.volume, rng
-            )
-            old = self.old_probability
+            volume, old = self.forced
+            distance, probability = forced_decay(self.vertex, self.direction, length, volume, rng)
             weight *= np.divide(probability, old, out=np.zeros(len(old)), where=old > 0)
         decay = self.vertex + distance[:, None] * self.direction
         time = self.events.event["vertex_t"] + distance * self.gamma_beta_inverse / C_CM_PER_NS
@@ -382,10 +380,6 @@ def _branching_ratios(
         )
     ratios = {}
     for label, mode in old_modes.items():
-        if mode.daughter >= 3:
-            raise NuportalError(
-                f"reweighting chains through a heavy daughter ({label}) is not supported"
-            )
         now = new_modes.get(label)
         if now is None or now.branching == 0:
             ratios[label] = 0.0
