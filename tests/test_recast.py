@@ -299,3 +299,40 @@ def test_generated_babar_events_agree_with_analytic_efficiency() -> None:
     sigma = math.sqrt(2 * analytic * (1 - analytic) / n)  # two independent samples
     assert 0.05 < analytic < 0.95
     assert abs(mc - analytic) < 4 * sigma
+
+
+def test_recast_curves_split_published_region_and_floor() -> None:
+    """η = f + (1 − f) exp(−(ε/a)²) with f = 1e-3, a = 1e-2 (one soft event in 1000, ψ2
+    at distance 1 cm with βγ = 1): at ε_pub = 3e-3 the published region survives up to
+    ~2e-2 and a floor region starts at ε_pub/√f; at ε_pub = 8e-3 only the floor remains,
+    which goes to the second curve."""
+    from nuportal.analysis.limits.curves import LimitCurve
+    from nuportal.analysis.recast import recast_curve
+
+    n = 1000
+    soft = np.zeros(n, bool)
+    soft[0] = True
+    zones = Zones(
+        np.stack([np.zeros(n), np.ones(n), np.full(n, np.inf)], axis=1),
+        np.stack([soft, np.ones(n, bool)], axis=1),
+        np.ones(n),
+    )
+    curve = LimitCurve(
+        key="toy", label="toy", experiment="toy", arxiv="", cl="90%", kind="upper",
+        category="invisible", channel="invisible", mass=np.array([0.1, 0.2]),
+        lower=np.array([3e-3, 8e-3]), upper=np.full(2, np.inf), valid=np.ones(2, bool),
+    )  # fmt: skip
+    first, floor = recast_curve(ToyModel(100.0), curve, lambda m, chains: [zones, None, None])
+    assert first.valid.tolist() == [True, False]
+    f = 1e-3
+
+    def signal(eps: float) -> float:
+        return eps**2 * (f + (1 - f) * math.exp(-((eps / 1e-2) ** 2)))
+
+    assert signal(first.lower[0]) == pytest.approx(9e-6, rel=1e-8)
+    assert signal(first.upper[0]) == pytest.approx(9e-6, rel=1e-8)
+    assert 0.015 < first.upper[0] < 0.025
+    assert floor.valid.tolist() == [True, True]
+    expected = np.array([3e-3, 8e-3]) / math.sqrt(f)  # exp(−(ε/a)²) ≈ 0 there
+    assert floor.lower == pytest.approx(expected, rel=1e-3)
+    assert np.all(np.isinf(floor.upper))

@@ -41,6 +41,7 @@ from nuportal.errors import NuportalError
 from nuportal.generator.darkphoton import Chain
 
 __all__ = [
+    "FLOOR_ETA",
     "ChainModel",
     "Zones",
     "efficiency",
@@ -50,6 +51,10 @@ __all__ = [
     "recast_curve",
     "sampled_pass",
 ]
+
+
+#: η at the lower edge below which an excluded interval counts as a large-ε floor region
+FLOOR_ETA = 0.1
 
 
 class ChainModel(Protocol):
@@ -222,9 +227,14 @@ def recast_curve(
 ) -> list[LimitCurve]:
     """The published upper-limit ``curve`` recast: ε² η(m, ε) ≥ ε²_pub(m)
     (:func:`excluded_band`), as curves of kind ``"band"`` (``lower < ε < upper`` excluded;
-    invalid where nothing is excluded): the first excluded region in ε, and a second one
-    where η has a floor at large ε. ``masses`` (GeV): evaluate there (the published curve
-    interpolated) instead of at the curve's own points.
+    invalid where nothing is excluded). ``masses`` (GeV): evaluate there (the published
+    curve interpolated) instead of at the curve's own points.
+
+    The first curve holds the excluded region that continues the published limit, the
+    second (if any) a region at large ε where η has a small floor (e.g. ψ decays with both
+    leptons too soft to be seen): an interval goes to the second curve when η at its lower
+    edge, (ε_pub/ε_lower)², is below :data:`FLOOR_ETA`, so that each curve is continuous in
+    mass.
     """
     if curve.kind != "upper":
         raise NuportalError(f"curve {curve.key!r} is not an upper-limit line (kind {curve.kind})")
@@ -237,16 +247,29 @@ def recast_curve(
     if grid.size < 2:
         raise NuportalError("a recast curve needs at least two masses")
     lower, upper = excluded_band(model, grid, eps_pub**2, sampler)
+    slots: list[tuple[np.ndarray, np.ndarray]] = []
+    for i in range(grid.size):
+        taken: set[int] = set()
+        for lo, hi in zip(lower[i], upper[i], strict=True):
+            if not np.isfinite(lo):
+                continue
+            slot = 0 if (eps_pub[i] / lo) ** 2 >= FLOOR_ETA else 1
+            while slot in taken:
+                slot += 1
+            taken.add(slot)
+            while len(slots) <= slot:
+                slots.append((np.full(grid.size, np.inf), np.full(grid.size, np.inf)))
+            slots[slot][0][i], slots[slot][1][i] = lo, hi
     out = []
-    for j in range(lower.shape[1]):
-        found = np.isfinite(lower[:, j])
+    for j, (lo_j, hi_j) in enumerate(slots or [(lower[:, 0], upper[:, 0])]):
+        found = np.isfinite(lo_j)
         suffix = "" if j == 0 else f" {j + 1}"
         out.append(
             replace(
                 curve,
                 mass=grid,
-                lower=np.where(found, lower[:, j], 1.0),
-                upper=np.where(found, upper[:, j], 1.0),
+                lower=np.where(found, lo_j, 1.0),
+                upper=np.where(found, hi_j, 1.0),
                 valid=found,
                 key=f"{curve.key}_recast{suffix.strip()}",
                 label=f"{curve.label} (recast{suffix})",
