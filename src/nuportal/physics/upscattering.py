@@ -242,22 +242,19 @@ class Upscattering:
         g_dip = axial_form_factor(q2)
         g_pseudo = induced_pseudoscalar_form_factor(q2)
         isospin = 1.0 if proton else -1.0
-        g5 = dirac.GAMMA5
-        q_slash = dirac.slash(q)
-        q_slash_g5 = q_slash @ g5
+        psum = p1 + p2
+        # Γ = v̸ + s − a̸γ5 − p γ5 between on-shell nucleons, the Pauli term by the Gordon
+        # identity i σ^{νρ} q_ρ/2M → γ^ν − (p₁ + p₂)^ν/2M (q = p₂ − p₁)
+        v = np.zeros((q2.size, 4), complex)
+        a = np.zeros((q2.size, 4), complex)
+        s = np.zeros(q2.size, complex)
+        p = np.zeros(q2.size, complex)
 
-        def contracted(
-            cur: np.ndarray, f1: np.ndarray, f2: np.ndarray, g_a: np.ndarray, g_p: np.ndarray
-        ) -> np.ndarray:
-            """L_ν Γ^ν for Γ^ν = F1 γ^ν + i F2 σ^{νρ}q_ρ/2M - G_A γ^ν γ5 - (G_P/M) q^ν γ5,
-            using L_ν σ^{νρ} q_ρ = (i/2)[L̸, q̸]."""
-            l_slash = dirac.slash(cur)
-            out = f1[:, None, None] * l_slash
-            out = out - (f2 / (4.0 * mass))[:, None, None] * (l_slash @ q_slash - q_slash @ l_slash)
-            out = out - g_a[:, None, None] * (l_slash @ g5)
-            return out - (g_p / mass * dirac.dot(cur, q))[:, None, None] * g5
+        def pauli(cur: np.ndarray, f2: np.ndarray, scale: np.ndarray) -> None:
+            nonlocal v, s
+            v = v + (f2 * scale)[:, None] * cur
+            s = s - f2 * scale * dirac.dot(cur, psum) / (2.0 * mass)
 
-        gamma_had = np.zeros((q2.size, 4, 4), complex)
         for boson, cur in lv:
             v_u, v_d = boson.vector("u"), boson.vector("d")  # strange vector form factors vanish
             a_u, a_d, a_s = boson.axial("u"), boson.axial("d"), boson.axial("s")
@@ -268,25 +265,23 @@ class Upscattering:
                 iso + 0.5 * (a_u + a_d) * ISOSCALAR_AXIAL_CHARGE + a_s * STRANGE_AXIAL_CHARGE
             ) * g_dip
             g_p = iso * g_pseudo
-            term = contracted(cur, f1, f2, g_a, g_p)
-            # q_ν Γ^ν = F1 q̸ - G_A q̸ γ5 + (G_P/M) Q² γ5 (the σ term vanishes)
-            q_vert = f1[:, None, None] * q_slash - g_a[:, None, None] * q_slash_g5
-            q_vert = q_vert + (g_p / mass * q2)[:, None, None] * g5
-            term = term - (dirac.dot(cur, q) / boson.mass**2)[:, None, None] * q_vert
-            gamma_had += term / (-q2 - boson.mass**2)[:, None, None]
+            # L_ν Γ^ν with Γ^ν = F1 γ^ν + i F2 σ^{νρ}q_ρ/2M − G_A γ^ν γ5 − (G_P/M) q^ν γ5,
+            # minus the (L·q) q_ν Γ^ν / m² of the unitary-gauge propagator
+            scale = 1.0 / (-q2 - boson.mass**2)
+            lq = dirac.dot(cur, q) / boson.mass**2
+            v = v + (f1 * scale)[:, None] * (cur - lq[:, None] * q)
+            a = a + (g_a * scale)[:, None] * (cur - lq[:, None] * q)
+            p = p + g_p / mass * scale * (dirac.dot(cur, q) + lq * q2)
+            pauli(cur, f2, scale)
         for boson, cur in ls:
             y_n = boson.nucleon[0] if proton else boson.nucleon[1]
-            gamma_had -= (cur * y_n / (-q2 - boson.mass**2))[:, None, None] * dirac.IDENTITY
+            s = s - cur * y_n / (-q2 - boson.mass**2)
         if ld is not None:
-            zero = np.zeros_like(q2)
             f1_em, f2_em = (ff.f1p, ff.f2p) if proton else (ff.f1n, ff.f2n)
-            gamma_had += (1j * E_CHARGE / q2)[:, None, None] * contracted(
-                ld, f1_em, f2_em, zero, zero
-            )
-        eye = dirac.IDENTITY
-        left = gamma_had @ (dirac.slash(p1) + mass * eye)
-        right = dirac.bar_matrix(gamma_had) @ (dirac.slash(p2) + mass * eye)
-        trace = np.sum(left * np.swapaxes(right, -1, -2), axis=(-2, -1))
+            scale = 1j * E_CHARGE / q2
+            v = v + (f1_em * scale)[:, None] * ld
+            pauli(ld, f2_em, scale)
+        trace = dirac.bilinear_trace(v, s, a, p, p1, p2, mass)
         m2 = 0.5 * trace.real
         if self.channel.bound_in is not None:
             from nuportal.physics.form_factors import nuclear_form_factors
