@@ -336,3 +336,29 @@ def test_recast_curves_split_published_region_and_floor() -> None:
     expected = np.array([3e-3, 8e-3]) / math.sqrt(f)  # exp(−(ε/a)²) ≈ 0 there
     assert floor.lower == pytest.approx(expected, rel=1e-3)
     assert np.all(np.isinf(floor.upper))
+
+
+@pytest.mark.parametrize("modified", [False, True])
+def test_generated_na64_events_agree_with_analytic_efficiency(modified: bool) -> None:
+    """End to end for NA64: decay z of generated events beyond the HCAL (or, modified, inside
+    the ECAL with E_ECAL = E₀ − E_ψ1 − E_ψk below the cut) vs the analytic η, within 4σ."""
+    from nuportal.generator.darkphoton import assemble, na64_production
+
+    m, n = 0.1, 40000
+    chain = replace(ToyModel(1.0)(m, EPS_REF)[0], ctau=3.0 if modified else 1.0)
+    det = na64.NA64Detector(modified=modified)
+    rng = np.random.default_rng(31)
+    production = na64_production(m, EPS_REF, n, rng)
+    events = assemble(production, [chain], rng)
+    z = events.event["decay_z"]
+    energy = events.particles["e"].reshape(n, -1)  # rows: e, Z, e', Z', A', ψ1, ψ2, ψ1, ℓ, ℓ
+    e_ecal = det.beam_energy - energy[:, 5] - energy[:, 7]
+    passing = z > det.hcal_end
+    if modified:
+        passing |= (z < det.ecal_end) & (e_ecal < det.energy_cut)
+    zones = na64.chain_zones(chain, m, n, np.random.default_rng(32), det)
+    assert zones is not None
+    analytic = float(np.mean(pass_probability(zones, chain.ctau)))
+    sigma = math.sqrt(2 * analytic * (1 - analytic) / n)
+    assert 0.05 < analytic < 0.95
+    assert abs(float(np.mean(passing)) - analytic) < 4 * sigma
