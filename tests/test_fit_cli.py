@@ -47,3 +47,26 @@ def test_fit_errors(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert "unknown keys in the fit table of the run card: familly" in capsys.readouterr().err
     assert main(["fit", "miniboone", "--grid", "m4:0.3", "--grid", "m5:0.4", *TINY]) == 2
     assert "two axes among m4, mzprime, Umu4sq" in capsys.readouterr().err
+
+
+def test_predict_from_fit(tmp_path, capsys, data_dir) -> None:  # type: ignore[no-untyped-def]
+    """Best point of a tiny fit at MicroBooNE: events in the fiducial volume and their
+    distributions (each histogram of the angles holds every counted event)."""
+    from nuportal.analysis.predict import predict_from_fit
+
+    results = tmp_path / "fit.jsonl"
+    argv = ["fit", "miniboone", "--grid", "m4:0.42", "--grid", "mzprime:0.03", *TINY,
+            "--results", str(results), "--data-dir", str(data_dir)]  # fmt: skip
+    assert main(argv) == 0
+    (best,) = predict_from_fit(results, "microboone", sigma=None, n_events=500)
+    assert best.point["Umu4sq"] > 0
+    assert best.events > 0
+    for name in ("opening_angle", "asymmetry", "beam_angle"):
+        assert best.histograms[name].sum() == pytest.approx(best.events, rel=1e-12)
+    out = tmp_path / "pred.json"
+    argv = ["predict", "--experiment", "sbnd", "--from-fit", str(results), "--events", "300",
+            "--json", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    assert "sbnd: expected events" in capsys.readouterr().out
+    assert out.stat().st_size > 0
+    assert main(["predict", "--experiment", "sbnd", "--from-fit", str(tmp_path / "no")]) == 2

@@ -40,6 +40,7 @@ def _register() -> None:
         miniboone,
         models,
         plot,
+        predict,
         rates,
     )
 
@@ -51,6 +52,7 @@ def _register() -> None:
     cli.add_command(models.models)
     cli.add_command(miniboone.miniboone)
     cli.add_command(fit.fit)
+    cli.add_command(predict.predict)
     cli.add_command(darkphoton.darkphoton)
     darkphoton.darkphoton.add_command(darkphoton_events.generate)
 

@@ -19,8 +19,8 @@ The task at a point (:func:`fit_point`)
    over c by :func:`~nuportal.analysis.scan.profile.profile_minimum`. When the coupling is a
    scan axis instead, the sample is reweighted to exactly that coupling.
 4. Report χ², −2 ln L, the background-only χ², the p-value for 19 − 3 degrees of freedom
-   (two masses and the coupling fitted), the best coupling, the selected signal events and
-   its E_QE, E_vis and cos θ histograms.
+   (two masses and the coupling fitted; 19 − 2 for a mass × coupling scan), the best
+   coupling, the selected signal events and its E_QE, E_vis and cos θ histograms.
 
 Generated samples are cached per process (the last :data:`CACHE_SIZE` mass points), so the
 points of a mass × coupling scan that share a mass reuse one sample.
@@ -79,7 +79,8 @@ STATISTICS = ("chi2", "m2lnl")
 COUPLING_NODES = 7
 #: mass points whose samples a worker process keeps
 CACHE_SIZE = 2
-#: fitted parameters of a two-dimensional scan with a profiled coupling (p-value dof)
+#: fitted parameters of a two-mass scan with a profiled coupling (p-value dof); a mass ×
+#: coupling scan fits two
 FIT_PARAMETERS = 3
 #: the contour levels drawn: nσ → Δχ² for two parameters (Wilks)
 SIGMA_LEVELS: Mapping[int, float] = {k: delta_chi2_level(sigma=k, n_params=2) for k in (1, 2, 3)}
@@ -284,9 +285,10 @@ def _result(
     histograms: SignalHistograms,
     at_edge: bool,
     allowed: bool = True,
+    n_params: int = FIT_PARAMETERS,
 ) -> dict[str, Any]:
-    res = fit.evaluate(histograms.enu_qe, n_params=FIT_PARAMETERS)
-    null = fit.evaluate(np.zeros(_NU_BINS), n_params=FIT_PARAMETERS)
+    res = fit.evaluate(histograms.enu_qe, n_params=n_params)
+    null = fit.evaluate(np.zeros(_NU_BINS), n_params=n_params)
     return {
         "allowed": allowed,
         "chi2": res.chi2,
@@ -321,7 +323,7 @@ def fit_point(point: dict[str, float], config: dict[str, Any]) -> dict[str, Any]
     profile = _profile(family, point, config)
     if family.coupling in point:
         coupling = float(point[family.coupling])
-        return _result(fit, coupling, profile.histograms(coupling), False)
+        return _result(fit, coupling, profile.histograms(coupling), False, n_params=2)
     low, high = config["coupling_range"]
     best = profile_signal(fit, profile.signal, low, high, config["statistic"])
     return _result(fit, best.x, profile.interpolated(best.x), best.at_edge)

@@ -59,6 +59,7 @@ __all__ = [
     "fold_response",
     "generate_sample",
     "predict",
+    "visible_particles",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -162,6 +163,26 @@ def _first_row(events: Events, mask: NDArray[np.bool_]) -> tuple[NDArray[np.intp
     return index, p4
 
 
+def visible_particles(
+    events: Events, final_state: str
+) -> tuple[FloatArray, FloatArray | None, NDArray[np.bool_]]:
+    """The visible final state of each event: ``(p_e-, p_e+, present)`` for ``"e+e-"`` (the
+    event's first final-state e⁻ and e⁺), ``(p_γ, None, present)`` for ``"photon"`` (its first
+    final-state photon); four-momenta (n, 4) in GeV, zero where ``present`` is False."""
+    if final_state not in SIGNAL_FINAL_STATES:
+        raise NuportalError(
+            unknown_name_message("signal final state", final_state, SIGNAL_FINAL_STATES)
+        )
+    pdg = events.particles["pdg"]
+    final = events.particles["status"] == STATUS_FINAL
+    if final_state == "photon":
+        photon, p_photon = _first_row(events, final & (pdg == _PDG_PHOTON))
+        return p_photon, None, photon >= 0
+    minus, p_minus = _first_row(events, final & (pdg == _PDG_ELECTRON))
+    plus, p_plus = _first_row(events, final & (pdg == -_PDG_ELECTRON))
+    return p_minus, p_plus, (minus >= 0) & (plus >= 0)
+
+
 def fold_response(
     events: Events,
     final_state: str,
@@ -182,24 +203,14 @@ def fold_response(
     criterion : str
         Kelly–Kopp one-ring criterion for pairs.
     """
-    if final_state not in SIGNAL_FINAL_STATES:
-        raise NuportalError(
-            unknown_name_message("signal final state", final_state, SIGNAL_FINAL_STATES)
-        )
-    pdg = events.particles["pdg"]
-    final = events.particles["status"] == STATUS_FINAL
-    if final_state == "e+e-":
-        minus, p_minus = _first_row(events, final & (pdg == _PDG_ELECTRON))
-        plus, p_plus = _first_row(events, final & (pdg == -_PDG_ELECTRON))
-        present = (minus >= 0) & (plus >= 0)
+    p_first, p_second, present = visible_particles(events, final_state)
+    if p_second is not None:
         reco = reconstruct_pairs(
-            p_plus, p_minus, rng, weights=present.astype(float), criterion=criterion,
+            p_second, p_first, rng, weights=present.astype(float), criterion=criterion,
             data_dir=data_dir,
         )  # fmt: skip
     else:
-        photon, p_photon = _first_row(events, final & (pdg == _PDG_PHOTON))
-        present = photon >= 0
-        reco = reconstruct_showers(p_photon, rng, weights=present.astype(float), data_dir=data_dir)
+        reco = reconstruct_showers(p_first, rng, weights=present.astype(float), data_dir=data_dir)
     return ResponseSample(
         events, reco.weight / FIDUCIAL_FRACTION, reco.enu_qe, reco.evis, reco.cos_theta
     )
