@@ -399,7 +399,7 @@ class EventGenerator:
                 pieces.append(self._assemble(case, mode, group, decay, pid))
         if not pieces:
             return _empty()
-        return Events.concatenate(pieces)
+        return pieces[0] if len(pieces) == 1 else Events.concatenate(pieces)
 
     def _with_daughter_decay(
         self,
