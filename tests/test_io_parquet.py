@@ -144,6 +144,6 @@ def test_not_a_nuportal_file(tmp_path):
 
 def test_write_speed(tmp_path):
     many = synthetic_events(100_000, seed=3)
-    start = time.perf_counter()
+    start = time.process_time()
     write_parquet(many, tmp_path / "big.parquet")
-    assert time.perf_counter() - start < 2.0
+    assert time.process_time() - start < 2.0

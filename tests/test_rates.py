@@ -50,9 +50,9 @@ def test_rows_sum_to_total_and_helicities(data_dir):
 
 
 def test_rates_are_fast(data_dir):
-    start = time.perf_counter()
+    start = time.process_time()
     upscattering_rates(benchmark_model(), "miniboone_numode", data_dir=data_dir)
-    assert time.perf_counter() - start < 5.0
+    assert time.process_time() - start < 5.0
 
 
 def test_approximate_flux_without_data_dir(monkeypatch, tmp_path):
