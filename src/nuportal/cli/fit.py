@@ -33,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "seed": 1,
     "nodes": 7,
     "statistic": "chi2",
-    "dirt": True,
+    "dirt": None,
     "results": None,
     "scheduler": None,
     "workers": None,
@@ -61,7 +61,11 @@ def fit() -> None:
               help="Couplings reweighted per mass point before interpolation (7).")  # fmt: skip
 @click.option("--statistic", type=click.Choice(STATISTICS), default=None,
               help="Minimised statistic (chi2).")  # fmt: skip
-@click.option("--dirt/--no-dirt", default=None, help="Upscattering in the dirt too (default yes).")
+@click.option(
+    "--dirt/--no-dirt",
+    default=None,
+    help="Upscattering in the dirt too (default: unless decays are prompt).",
+)
 @click.option("--results", default=None, metavar="FILE",
               help="Results file (JSON Lines); resumed if it exists (default "
               "miniboone_<family>.jsonl).")  # fmt: skip
@@ -93,7 +97,7 @@ def miniboone_command(card: str | None, data_dir: str | None, **given: Any) -> N
     config = fit_config(
         options["family"], fermion=options["fermion"], events=options["events"],
         seed=options["seed"], nodes=options["nodes"], statistic=options["statistic"],
-        roles=("detector", "dirt") if options["dirt"] else ("detector",), data_dir=data_dir,
+        roles=_roles(options["dirt"]), data_dir=data_dir,
     )  # fmt: skip
     grid = Grid([Axis.parse(a) for a in options["grid"]]) if options["grid"] else None
     results = options["results"] or f"miniboone_{config['family']}.jsonl"
@@ -114,6 +118,13 @@ def miniboone_command(card: str | None, data_dir: str | None, **given: Any) -> N
             contours = prefix.with_name(prefix.name + "_contours.png")
             plot_contours(done, contours)
             click.echo(f"wrote {contours}")
+
+
+def _roles(dirt: bool | None) -> tuple[str, ...] | str:
+    """Upscattering volumes: chosen per point (None), or with / without the dirt."""
+    if dirt is None:
+        return "auto"
+    return ("detector", "dirt") if dirt else ("detector",)
 
 
 def _print_best(

@@ -22,6 +22,16 @@ The task at a point (:func:`fit_point`)
    (two masses and the coupling fitted; 19 − 2 for a mass × coupling scan), the best
    coupling, the selected signal events and its E_QE, E_vis and cos θ histograms.
 
+Prompt decays
+-------------
+At a mass point where every heavy lepton decays within :data:`PROMPT_LENGTH` of its
+production point over the whole coupling range — the lab decay length bound
+(E_max / m) cτ at both ends of the range, E_max the highest flux energy, the width growing
+with the coupling — ``roles="auto"`` (the default) generates in the detector only: an N made
+in the dirt reaches the detector only from a shell of that thickness, below 10⁻³ of the
+signal. The reweighted signal then changes through the production and branching ratios
+only, smooth in ln c, and :data:`PROMPT_NODES` nodes are used instead of ``nodes``.
+
 Generated samples are cached per process (the last :data:`CACHE_SIZE` mass points), so the
 points of a mass × coupling scan that share a mass reuse one sample.
 
@@ -46,6 +56,7 @@ from nuportal.analysis.miniboone.families import FERMIONS, Family, get_family
 from nuportal.analysis.miniboone.response import CRITERIA
 from nuportal.analysis.miniboone.reweight import reweight
 from nuportal.analysis.miniboone.signal import (
+    EXPERIMENT,
     ResponseSample,
     SignalHistograms,
     fold_response,
@@ -55,12 +66,17 @@ from nuportal.analysis.miniboone.statistics import MiniBooNEFit, delta_chi2_leve
 from nuportal.analysis.scan import Grid, ScanResults, point_key, point_seed, run_scan
 from nuportal.analysis.scan.profile import ProfileMinimum, profile_minimum
 from nuportal.errors import NuportalError, unknown_name_message
+from nuportal.experiments.catalogue import get_experiment
+from nuportal.models.model import Model
+from nuportal.physics.decays.channels import decay_table
 from nuportal.rates import DEFAULT_ROLES
 
 __all__ = [
     "CACHE_SIZE",
     "COUPLING_NODES",
     "FIT_PARAMETERS",
+    "PROMPT_LENGTH",
+    "PROMPT_NODES",
     "SIGMA_LEVELS",
     "STATISTICS",
     "CouplingProfile",
@@ -77,6 +93,10 @@ FloatArray = NDArray[np.float64]
 STATISTICS = ("chi2", "m2lnl")
 #: couplings at which a mass point's sample is reweighted before interpolation
 COUPLING_NODES = 7
+#: couplings reweighted at a mass point with prompt decays
+PROMPT_NODES = 3
+#: largest lab decay length [cm] counted as prompt
+PROMPT_LENGTH = 0.1
 #: mass points whose samples a worker process keeps
 CACHE_SIZE = 2
 #: fitted parameters of a two-mass scan with a profiled coupling (p-value dof); a mass ×
@@ -97,7 +117,7 @@ def fit_config(
     nodes: int = COUPLING_NODES,
     statistic: str = "chi2",
     release: str = "2020",
-    roles: Sequence[str] = DEFAULT_ROLES,
+    roles: Sequence[str] | str = "auto",
     criterion: str = "r_circle1",
     coupling_range: tuple[float, float] | None = None,
     data_dir: str | os.PathLike[str] | None = None,
@@ -119,8 +139,9 @@ def fit_config(
         What is minimised over the coupling.
     release : {"2020", "2018"}
         The MiniBooNE release (ν mode, 18.75e20 POT generated).
-    roles : sequence of str
-        Upscattering volumes (detector and dirt by default).
+    roles : sequence of str or "auto"
+        Upscattering volumes; ``"auto"``: the detector alone where decays are prompt (see
+        the module docstring), else detector and dirt.
     criterion : str
         Kelly–Kopp one-ring criterion.
     coupling_range : (float, float), optional
@@ -148,7 +169,7 @@ def fit_config(
         "nodes": int(nodes),
         "statistic": statistic,
         "release": str(release),
-        "roles": list(roles),
+        "roles": roles if roles == "auto" else list(roles),
         "criterion": criterion,
         "coupling_range": [float(low), float(high)],
         "data_dir": None if data_dir is None else str(data_dir),
@@ -194,9 +215,18 @@ class CouplingProfile:
         self.config = config
         self.masses = {k: float(v) for k, v in masses.items() if k != family.coupling}
         low, high = config["coupling_range"]
-        self.couplings = np.geomspace(low, high, config["nodes"])
         self.seed = point_seed(self.masses, config["seed"])
         self.reference = self._model(low)
+        self.prompt = all(
+            _decay_length_bound(self._model(c), config["data_dir"]) < PROMPT_LENGTH
+            for c in (low, high)
+        )
+        roles = config["roles"]
+        if roles == "auto":
+            roles = ["detector"] if self.prompt else list(DEFAULT_ROLES)
+        self.roles = roles
+        nodes = PROMPT_NODES if self.prompt and config["roles"] == "auto" else config["nodes"]
+        self.couplings = np.geomspace(low, high, nodes)
         self.sample = self._sample(low)
         self.regenerated = False
         nodes = [self.histograms(c) for c in self.couplings]
@@ -206,7 +236,7 @@ class CouplingProfile:
         }
         self._selected = np.array([h.selected for h in nodes])
 
-    def _model(self, coupling: float) -> Any:
+    def _model(self, coupling: float) -> Model:
         return self.family.model(
             {**self.masses, self.family.coupling: coupling}, self.config["fermion"]
         )
@@ -215,7 +245,7 @@ class CouplingProfile:
         cfg = self.config
         final = self.family.final_state
         events = generate_sample(
-            self._model(coupling), final, cfg["events"], self.seed, roles=cfg["roles"],
+            self._model(coupling), final, cfg["events"], self.seed, roles=self.roles,
             data_dir=cfg["data_dir"],
         )  # fmt: skip
         rng = np.random.default_rng([self.seed, 1])
@@ -261,6 +291,21 @@ class CouplingProfile:
             self._interpolate("cos_theta", c)[0],
             float(selected),
         )
+
+
+@lru_cache(maxsize=2)
+def _highest_energy(data_dir: str | None) -> float:
+    flux = get_experiment(EXPERIMENT).flux(data_dir)
+    return max(float(flux.edges(f)[-1]) for f in flux.flavours)
+
+
+def _decay_length_bound(model: Model, data_dir: str | None) -> float:
+    """Largest lab decay length [cm] of the model's heavy leptons at MiniBooNE:
+    (E_max / m) cτ with E_max the highest flux energy."""
+    return max(
+        _highest_energy(data_dir) / heavy.mass * decay_table(model, heavy.name).ctau_cm
+        for heavy in model.heavy
+    )
 
 
 _CACHE: OrderedDict[str, CouplingProfile] = OrderedDict()
