@@ -102,6 +102,10 @@ NEW_PARTICLES: dict[int, tuple[str, str]] = {
     constants.PDG_N6: ("N6", "heavy neutral lepton N6"),
     constants.PDG_ZPRIME: ("Zprime", "dark photon / dark gauge boson Z'"),
     constants.PDG_DARK_SCALAR: ("hprime", "dark scalar h'"),
+    **{
+        pdg: (f"psi{i}", f"dark fermion psi_{i} of a dark sector (Majorana, numbered by mass)")
+        for i, pdg in enumerate(constants.PDG_DARK_FERMIONS, start=1)
+    },
 }
 
 

@@ -44,8 +44,8 @@ experiment, seed, version, total rate, units); ``processes`` (the label table: t
 ``process`` code of an event is the index of its label here); ``weight_definition``
 (:data:`nuportal.generator.events.WEIGHT_DEFINITION`); ``units`` and ``columns``;
 ``status_codes``; ``new_particles`` (number -> name and description of N4 = 5914,
-N5 = 5915, N6 = 5916, Z' = 5921, h' = 5925); ``n_events`` and ``sum_weights`` (the expected
-number of events of the file).
+N5 = 5915, N6 = 5916, Z' = 5921, h' = 5925, dark fermions ψ_1 ... ψ_6 = 5931 ... 5936);
+``n_events`` and ``sum_weights`` (the expected number of events of the file).
 
 Weight: the sum of ``weight`` over the file is its expected event count. A weight is flux ×
 cross section × number of targets × POT, times the branching ratios of the simulated decay
