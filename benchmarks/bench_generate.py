@@ -44,7 +44,8 @@ def run(n: int, directory: Path) -> None:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"N={n:>8d}: set-up {setup:6.2f} s, pilots {pilot:6.2f} s, generation {cpu:7.2f} s "
-        f"CPU = {count / cpu:9.0f} events/CPU-s; total {total:.5g} ± {np.sqrt(sq) / total:.2%}; "
+        f"CPU = {count / cpu:9.0f} events/CPU-s; total {total:.5g} ± "
+        f"{gen.statistical_error / total:.3%} (√Σw²: {np.sqrt(sq) / total:.3%}); "
         f"peak RSS {rss:.0f} MB"
     )
 

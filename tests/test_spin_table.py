@@ -56,3 +56,6 @@ def test_weighted_decays_have_unit_mean_weight():
     weights = np.concatenate([decay.sample_weighted(100_000, h, rng)[3] for h in (-1, 1)])
     error = weights.std() / np.sqrt(weights.size)
     assert abs(weights.mean() - 1.0) < 4 * error
+    # importance sampling from the table: only the variation of A inside a grid cell is
+    # left in the weights (measured rms 1.1-1.9 % for the four benchmark models)
+    assert weights.std() < 0.05

@@ -205,6 +205,6 @@ def _summary(
         f"{gen.decay_fraction:.3g}"
     )
     console.print(
-        f"[bold]total: {total:.4g} expected events[/] in {writer.n_events} weighted events "
-        f"written to {path}"
+        f"[bold]total: {total:.4g} ± {gen.statistical_error:.2g} (MC) expected events[/] in "
+        f"{writer.n_events} weighted events written to {path}"
     )

@@ -169,6 +169,7 @@ class EventGenerator:
         self._decays: dict[str, LeptonPairDecay] = {}
         self._daughter_modes: dict[str, list[DecayMode]] = {}
         self._produced = 0.0
+        self._tally: dict[str, list[float]] = {}
         self.flavours = wanted
         self.volumes = [v for v in self.experiment.volumes if v.role in roles]
         self.cases = self._cases(wanted, roles)
@@ -264,6 +265,7 @@ class EventGenerator:
         """Yield the events case by case in chunks of at most ``chunk`` (call
         :meth:`allocate` first)."""
         labels = self.processes
+        self._tally = {}
         offset = 0
         for case in self.cases:
             first = offset
@@ -275,6 +277,10 @@ class EventGenerator:
                 events = self._events(case, n, list(range(first, first + len(case.modes))))
                 # a chunk's weight is its share of the case's events
                 events.event["weight"] *= n / case.events
+                w = events.event["weight"]
+                sums = self._tally.setdefault(case.label, [float(case.events), 0.0, 0.0])
+                sums[1] += float(w.sum())
+                sums[2] += float(np.sum(w * w))
                 events.processes = tuple(labels)
                 events.metadata = self.metadata()
                 yield events
@@ -291,6 +297,16 @@ class EventGenerator:
                 f"state {self.final_state!r} in {self.decay_volume.name}"
             )
         return Events.concatenate(parts)
+
+    @property
+    def statistical_error(self) -> float:
+        """Monte Carlo standard error of Σ weights of the events yielded so far by
+        :meth:`batches`: the cases are independent strata of i.i.d. events (events that
+        missed the decay volume count as zero weights), so
+        Var = Σ_cases (Σ w² − (Σ w)²/N_case), N_case the events generated for the case.
+        (√Σw², the error of a Poisson count, would overestimate it for a fixed N.)"""
+        variance = sum(max(s2 - s1 * s1 / n, 0.0) for n, s1, s2 in self._tally.values())
+        return float(np.sqrt(variance))
 
     @property
     def expected_events(self) -> float:

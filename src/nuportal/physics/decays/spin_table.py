@@ -79,15 +79,24 @@ class SpinTable:
     Parameters
     ----------
     density : callable
-        ``density(t, u, cos_theta, chi, helicity)`` → array, the exact density to tabulate
+        ``density(t, u, cos_theta, chi, helicity)`` → array, the exact function to tabulate
         (any normalisation; the table reproduces it).
+    measure : callable, optional
+        ``measure(t)``: the factor that turns the tabulated function into the density to be
+        sampled by :meth:`sample` (default 1).
     nodes : tuple of int
         Grid points in t and u, uniform in x = arccos(1 − 2t)/π at the cell centres (never on
         the boundary of the Dalitz plane, where rounding could put a point outside it).
     """
 
-    def __init__(self, density: Density, nodes: tuple[int, int] = (128, 64)) -> None:
+    def __init__(
+        self,
+        density: Density,
+        nodes: tuple[int, int] = (128, 64),
+        measure: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> None:
         self._nodes = nodes
+        self._measure = measure or np.ones_like
         t, u = (0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n) for n in nodes)
         tt, uu = (a.ravel() for a in np.meshgrid(t, u, indexing="ij"))
 
@@ -102,6 +111,13 @@ class SpinTable:
         padded = _pad(_pad(parts, 0), 1)  # (nt + 4, nu + 4, 4): A, B_z, B_x, B_y
         self._width = padded.shape[1]
         self._table = padded.reshape(-1, 4)
+        # proposal of :meth:`sample`: cells between the midpoints of the angle grid, each
+        # with probability ∝ measure × A at its node × its area in (t, u)
+        self._edges = [0.5 - 0.5 * np.cos(np.pi * np.arange(n + 1) / n) for n in nodes]
+        area = np.outer(*(np.diff(e) for e in self._edges))
+        cells = np.clip(a, 0.0, None) * self._measure(t)[:, None] * area
+        self._cell_density = (cells / cells.sum() / area).ravel()
+        self._cumulative = np.cumsum(cells.ravel()) / cells.sum()
 
     def components(self, t: np.ndarray, u: np.ndarray) -> np.ndarray:
         """(A, B_z, B_x, B_y) at (t, u), shape (n, 4)."""
@@ -138,3 +154,50 @@ class SpinTable:
         sin_theta = np.sqrt(np.clip(1.0 - cos_theta**2, 0.0, None))
         spin = bz * cos_theta + sin_theta * (by * np.sin(chi) - bx * np.cos(chi))
         return np.clip(a + helicity * spin, 0.0, None)
+
+    def sample(
+        self, n: int, helicity: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``n`` points (t, u, cos θ, χ) and their weights density/proposal, where density is
+        measure(t) × the interpolated function for spin ``helicity`` along +z.
+
+        (t, u) are drawn cell by cell with probability ∝ measure × A at the cell's node and
+        uniformly inside it; the orientation d = R⁻¹ẑ = (−sin θ cos χ, sin θ sin χ, cos θ)
+        exactly from 1 + b·d, b = h B/A at the drawn point (a linear density on the sphere:
+        cos ψ to b from 1 + |b| cos ψ, azimuth uniform). The weights then only carry the
+        variation of A inside a cell: their spread is small and their mean is the integral
+        of the density over the square and the sphere.
+        """
+        last = self._cumulative.size - 1
+        cell = np.minimum(np.searchsorted(self._cumulative, rng.random(n)), last)
+        row, col = np.divmod(cell, self._nodes[1])
+        te, ue = self._edges
+        t = te[row] + (te[row + 1] - te[row]) * rng.random(n)
+        u = ue[col] + (ue[col + 1] - ue[col]) * rng.random(n)
+        a, bz, bx, by = self.components(t, u).T
+        b = helicity * np.stack([bx, by, bz], axis=-1) / np.where(a > 0, a, 1.0)[:, None]
+        size = np.linalg.norm(b, axis=1)
+        axis = b / np.where(size > 0, size, 1.0)[:, None]
+        axis[size == 0] = (0.0, 0.0, 1.0)
+        size = np.minimum(size, 1.0)
+        # cos ψ from (1 + s cos ψ)/2 by inverting its cumulative distribution
+        r = rng.random(n)
+        small = size < 1e-9
+        s_safe = np.where(small, 1.0, size)
+        root = np.sqrt(np.clip(1.0 - 2.0 * s_safe * (1.0 - 0.5 * s_safe - 2.0 * r), 0.0, None))
+        cos_psi = np.clip(np.where(small, 2.0 * r - 1.0, (root - 1.0) / s_safe), -1.0, 1.0)
+        phi = rng.uniform(0.0, 2.0 * np.pi, n)
+        helper = np.where(np.abs(axis[:, :1]) < 0.9, [[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]])
+        e1 = np.cross(axis, helper)
+        e1 /= np.linalg.norm(e1, axis=1)[:, None]
+        e2 = np.cross(axis, e1)
+        sin_psi = np.sqrt(np.clip(1.0 - cos_psi**2, 0.0, None))
+        d = cos_psi[:, None] * axis + sin_psi[:, None] * (
+            np.cos(phi)[:, None] * e1 + np.sin(phi)[:, None] * e2
+        )
+        cos_theta = np.clip(d[:, 2], -1.0, 1.0)
+        chi = np.arctan2(d[:, 1], -d[:, 0]) % (2.0 * np.pi)
+        spin = helicity * (bx * d[:, 0] + by * d[:, 1] + bz * d[:, 2])
+        density = self._measure(t) * np.clip(a + spin, 0.0, None)
+        proposal = self._cell_density[cell] * (1.0 + size * cos_psi) / (4.0 * np.pi)
+        return t, u, cos_theta, chi, density / np.where(proposal > 0, proposal, np.inf)

@@ -522,7 +522,11 @@ class LeptonPairDecay:
                 rate = self.differential_width(s23, s13, c, chi, h, conjugate=conjugate)
                 return rate * jac
 
-            self._tables[conjugate] = SpinTable(density)
+            def length(t: np.ndarray) -> np.ndarray:
+                lo13, hi13 = self.s13_limits(self._s23_map(t)[0])
+                return hi13 - lo13
+
+            self._tables[conjugate] = SpinTable(density, measure=length)
         return self._tables[conjugate]
 
     def _proposal(
@@ -534,16 +538,17 @@ class LeptonPairDecay:
         *,
         tabulated: bool = False,
     ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        t, u = rng.uniform(0.0, 1.0, size), rng.uniform(0.0, 1.0, size)
-        cos_theta = rng.uniform(-1.0, 1.0, size)
-        chi = rng.uniform(0.0, 2.0 * np.pi, size)
+        if tabulated:
+            t, u, cos_theta, chi, rate = self.spin_table(conjugate).sample(size, helicity, rng)
+            rate = rate / (4.0 * np.pi)  # per unit of the uniform proposal's measure
+        else:
+            t, u = rng.uniform(0.0, 1.0, size), rng.uniform(0.0, 1.0, size)
+            cos_theta = rng.uniform(-1.0, 1.0, size)
+            chi = rng.uniform(0.0, 2.0 * np.pi, size)
+            rate = self.mapped_density(t, u, cos_theta, chi, helicity, conjugate=conjugate)
         s23, _ = self._s23_map(t)
         lo13, hi13 = self.s13_limits(s23)
         s13 = lo13 + (hi13 - lo13) * u
-        if tabulated:
-            rate = self.spin_table(conjugate)(t, u, cos_theta, chi, helicity) * (hi13 - lo13)
-        else:
-            rate = self.mapped_density(t, u, cos_theta, chi, helicity, conjugate=conjugate)
         _, k1, k2, k3 = self.oriented_momenta(s23, s13, cos_theta, chi)
         if conjugate:
             flip = np.array([1.0, -1.0, -1.0, -1.0])
