@@ -33,6 +33,7 @@ def _register() -> None:
     from nuportal.cli import (
         darkphoton,
         darkphoton_events,
+        darkphoton_limits,
         decays,
         experiments,
         fit,
@@ -55,6 +56,7 @@ def _register() -> None:
     cli.add_command(predict.predict)
     cli.add_command(darkphoton.darkphoton)
     darkphoton.darkphoton.add_command(darkphoton_events.generate)
+    darkphoton.darkphoton.add_command(darkphoton_limits.limits)
 
 
 _register()
