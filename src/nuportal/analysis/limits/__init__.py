@@ -14,6 +14,11 @@ rescale
     :class:`DarkPhotonDecays` methods).
 plot
     :func:`plot_limits`, the (m_A', ε) figure (needs matplotlib).
+semivisible
+    :func:`~nuportal.analysis.limits.semivisible.recast_all`: every limit recast for a dark
+    sector (BaBar/NA64 recasts, rescaled visible limits, (g−2)), the API of
+    ``nuportal darkphoton limits``. Import it from its module (it builds on
+    :mod:`nuportal.analysis.recast`, which itself imports this package's curves).
 """
 
 from nuportal.analysis.limits.curves import (
