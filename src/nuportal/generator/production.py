@@ -26,8 +26,8 @@ from nuportal.experiments.fluxes import Flux
 from nuportal.physics.upscattering import Upscattering
 
 #: adaptation: iterations × points per iteration, and the vegas damping parameter α
-ADAPT_ITERATIONS = 5
-ADAPT_POINTS = 2000
+ADAPT_ITERATIONS = 4
+ADAPT_POINTS = 1000
 ADAPT_ALPHA = 1.0
 #: increments per axis of the map
 INCREMENTS = 100

@@ -58,7 +58,7 @@ from nuportal.rates import DEFAULT_ROLES, volume_targets
 from nuportal.units import C_CM_PER_NS
 
 #: complete events per case used to estimate its share
-PILOT_EVENTS = 2000
+PILOT_EVENTS = 1000
 #: the smallest number of events a contributing case receives
 MIN_EVENTS_PER_CASE = 20
 #: a case generates at most this many times its share of written events

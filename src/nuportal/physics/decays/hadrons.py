@@ -714,6 +714,8 @@ def vector_hadronic_width(
     m = _positive(mass, "vector boson mass")
     ratio = _check_ratio(coupling_ratio)
     flat = m.ravel()
+    if np.all(flat <= M_PI_ZERO):  # below the lightest hadronic state (π⁰γ): nothing to do
+        return np.zeros(m.shape)
     if chiral is None:
         vector = {q: _CHARGE[q] for q in _QUARKS}
         r = _r_general(flat, vector, {}, charmonium) * ratio**2
