@@ -408,14 +408,18 @@ def fourier_bessel_form_factor(
     if norm == 0.0:
         raise NuportalError("the Fourier-Bessel density has zero total charge")
 
-    x = (_q_fm(q2a) * radius_fm)[..., np.newaxis]  # shape (..., 1), broadcast against νπ
-    small = x < 0.5 * np.pi  # below the first pole: the direct form is regular
-    xs = np.where(small, x, 0.0)
-    direct = sign * np.sinc(xs / np.pi) / (npi**2 - xs**2)
-    xl = np.where(small, 1.0, x)
-    shifted = np.sinc((xl - npi) / np.pi) / (xl * (xl + npi))
-    terms = np.where(small, direct, shifted)
-    return np.asarray((terms @ coeffs) / norm, dtype=float)
+    x = _q_fm(q2a) * radius_fm
+    # j0(x) Σ_ν (−1)^{ν+1} a_ν / ((νπ)² − x²) with one sine per point; the term of the
+    # nearest pole ν₀ (x ≥ π/2 only) in the shifted form a_ν₀ sinc(x − ν₀π)/(x(x + ν₀π))
+    nearest = np.clip(np.rint(x / np.pi), 1, coeffs.size).astype(np.intp) - 1
+    pole = (x >= 0.5 * np.pi)[..., np.newaxis] & (np.arange(coeffs.size) == nearest[..., None])
+    gap = npi**2 - x[..., np.newaxis] ** 2
+    regular = np.where(pole, 0.0, sign * coeffs / np.where(pole, 1.0, gap)).sum(axis=-1)
+    safe = np.where(x >= 0.5 * np.pi, x, 1.0)
+    near = npi[nearest]
+    shifted = coeffs[nearest] * np.sinc((safe - near) / np.pi) / (safe * (safe + near))
+    value = np.sinc(x / np.pi) * regular + np.where(x >= 0.5 * np.pi, shifted, 0.0)
+    return np.asarray(value / norm, dtype=float)
 
 
 # ---------------------------------------------------------------------------------------------
