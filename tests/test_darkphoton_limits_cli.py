@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nuportal.analysis.limits.curves import NA64_MASS_RATIO, load_curve
-from nuportal.analysis.limits.semivisible import recast_all, sector_at
+from nuportal.analysis.limits.curves import NA64_MASS_RATIO, LimitCurve, load_curve
+from nuportal.analysis.limits.semivisible import RecastResult, recast_all, sector_at
 from nuportal.analysis.recast.na64 import NA64Detector
 from nuportal.cli.main import main
 from nuportal.constants import CHARGED_LEPTON_MASS
@@ -182,3 +182,23 @@ def test_api_rejects_bad_input() -> None:
         masses = args.pop("masses")
         with pytest.raises(NuportalError, match=message):
             recast_all(sector, masses, **args)  # type: ignore[arg-type]
+
+
+def test_summary_separates_not_excluded_from_no_limit() -> None:
+    """ε is "not excluded" only where the source gives a limit at all."""
+    masses = np.array([0.1, 0.2, 0.3, 0.4])
+    curve = LimitCurve(
+        key="toy_recast", label="toy", experiment="toy", arxiv="", cl="90%", kind="band",
+        category="recast", channel="invisible", mass=masses, lower=np.full(4, 1e-3),
+        upper=np.array([np.inf, 0.05, 1.0, 1.0]), valid=np.array([True, True, False, False]),
+    )  # fmt: skip
+    result = RecastResult(
+        build_dark_sector(IDM), "ratios", masses, (curve,), (), (), (), "wp2025",
+        {"toy_recast": np.array([True, True, True, False])},
+    )  # fmt: skip
+    (row,) = result.summary(1e-2)
+    assert row.excluded == [(0.1, 0.2)]
+    assert row.allowed == [(0.3, 0.3)]
+    (row,) = result.summary(0.1)  # above the closed band at 0.2 GeV
+    assert row.excluded == [(0.1, 0.1)]
+    assert row.allowed == [(0.2, 0.3)]

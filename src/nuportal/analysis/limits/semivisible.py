@@ -105,7 +105,8 @@ def sector_at(
 
 class ExclusionSummary(NamedTuple):
     """Where one curve excludes ε = ``epsilon``: mass intervals (GeV) of its grid points
-    that are excluded and that are not (masses outside the curve's range are in neither)."""
+    that are excluded and that are not (masses where the source has no limit are in
+    neither)."""
 
     key: str
     label: str
@@ -168,6 +169,9 @@ class RecastResult:
         The published invisible curves that were recast (the plot's background).
     anomaly : str
         Name of the (g−2)_μ anomaly (:data:`~nuportal.analysis.limits.gminus2.ANOMALIES`).
+    covered : dict of str to numpy.ndarray
+        Per recast key, the masses where its source gives a limit at all (the published
+        curve, or a non-zero calibrated efficiency for the reach).
     """
 
     sector: DarkSector
@@ -178,6 +182,7 @@ class RecastResult:
     visible: tuple[LimitCurve, ...]
     published: tuple[LimitCurve, ...]
     anomaly: str
+    covered: dict[str, np.ndarray]
 
     @property
     def recasts(self) -> tuple[LimitCurve, ...]:
@@ -195,7 +200,7 @@ class RecastResult:
                     curve.label,
                     epsilon,
                     _runs(curve.mass, inside),
-                    _runs(curve.mass, ~inside),
+                    _runs(curve.mass, self.covered[curve.key] & ~inside),
                 )
             )
         return out
@@ -279,7 +284,8 @@ def _reach_curves(
     n_events: int,
     seed: int,
     data_dir: str | os.PathLike[str] | None,
-) -> tuple[LimitCurve, ...]:
+) -> tuple[tuple[LimitCurve, ...], np.ndarray]:
+    """The reach as curves, and where the calibrated efficiency is non-zero."""
     published = load_curve(INVISIBLE_CURVES["na64"], data_dir)
     efficiency = na64.calibrated_efficiency(published, masses, na64.EOT_2019)
     lower, upper = na64.reach(
@@ -304,7 +310,7 @@ def _reach_curves(
                 valid=found,
             )
         )
-    return tuple(out)
+    return tuple(out), efficiency > 0
 
 
 def recast_all(
@@ -371,20 +377,32 @@ def recast_all(
         raise NuportalError(f"electrons on target of the NA64 reach must be > 0, got {na64_reach}")
     model = SectorModel(lambda mass, eps: sector_at(sector, mass, eps, scaling))
     published, invisible = [], []
+    covered: dict[str, np.ndarray] = {}
     for name in chosen:
         if name in INVISIBLE_CURVES:
             curve = load_curve(INVISIBLE_CURVES[name], data_dir)
             published.append(curve)
-            invisible.extend(_RECAST[name](model, curve, n_events=n_events, seed=seed, masses=m))
+            recast = _RECAST[name](model, curve, n_events=n_events, seed=seed, masses=m)
+            invisible.extend(recast)
+            covered.update((c.key, curve.evaluate(m).defined) for c in recast)
     decays = sector_decays(sector, fixed_ratios=scaling == "ratios")
     visible = []
     for key in DEFAULT_CURVES:
         curve = load_curve(key, data_dir)
         if curve.category in chosen:
             visible.append(replace(rescale(curve, decays), category=curve.category))
-    reach = (
-        () if na64_reach is None else _reach_curves(model, m, na64_reach, n_events, seed, data_dir)
-    )
+    reach: tuple[LimitCurve, ...] = ()
+    if na64_reach is not None:
+        reach, defined = _reach_curves(model, m, na64_reach, n_events, seed, data_dir)
+        covered.update((c.key, defined) for c in reach)
     return RecastResult(
-        sector, scaling, m, tuple(invisible), reach, tuple(visible), tuple(published), anomaly
+        sector,
+        scaling,
+        m,
+        tuple(invisible),
+        reach,
+        tuple(visible),
+        tuple(published),
+        anomaly,
+        covered,
     )
