@@ -46,7 +46,6 @@ def test_parquet_header_declares_dark_fermions(tmp_path: Path) -> None:
 
 def test_hepmc3_header_declares_dark_fermions(tmp_path: Path) -> None:
     pyhepmc = pytest.importorskip("pyhepmc")
-    # NuHepMC wants one beam particle: NA64 (BaBar's two beams are refused by the writer)
     path = _generate(tmp_path, "hepmc3", "na64")
     with pyhepmc.open(path) as stream:
         attrs = stream.read().run_info.attributes
@@ -55,3 +54,21 @@ def test_hepmc3_header_declares_dark_fermions(tmp_path: Path) -> None:
     for i, pdg in enumerate(constants.PDG_DARK_FERMIONS, start=1):
         name = attrs[f"NuHepMC.AdditionalParticleNumber[{pdg}].Name"].astype(str)
         assert name == f"psi{i}"
+
+
+def test_collider_events_with_two_beams_round_trip_through_hepmc3(tmp_path: Path) -> None:
+    """BaBar events have two incoming beams (e⁻ e⁺, status 4) and no target: the HepMC3
+    writer joins both to the primary vertex, and reading back gives the same record."""
+    pytest.importorskip("pyhepmc")
+    from nuportal.io import read_hepmc
+
+    parquet = read_parquet(_generate(tmp_path, "parquet", "babar"))
+    back = read_hepmc(_generate(tmp_path, "hepmc3", "babar"))
+    assert len(back) == len(parquet) == 200
+    for key in ("pdg", "status", "mother"):
+        np.testing.assert_array_equal(back.particles[key], parquet.particles[key])
+    for key in ("px", "py", "pz", "e"):
+        np.testing.assert_allclose(back.particles[key], parquet.particles[key], rtol=1e-12)
+    first = back.offsets[:-1]
+    assert np.all(back.particles["status"][first] == 4)
+    assert np.all(back.particles["status"][first + 1] == 4)

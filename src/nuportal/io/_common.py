@@ -102,6 +102,7 @@ NEW_PARTICLES: dict[int, tuple[str, str]] = {
     constants.PDG_N6: ("N6", "heavy neutral lepton N6"),
     constants.PDG_ZPRIME: ("Zprime", "dark photon / dark gauge boson Z'"),
     constants.PDG_DARK_SCALAR: ("hprime", "dark scalar h'"),
+    constants.PDG_HADRONIC_SYSTEM: ("hadrons", "inclusive hadronic system (four-momentum only)"),
     **{
         pdg: (f"psi{i}", f"dark fermion psi_{i} of a dark sector (Majorana, numbered by mass)")
         for i, pdg in enumerate(constants.PDG_DARK_FERMIONS, start=1)
@@ -288,33 +289,31 @@ class EventWriter:
 def parent_ranges(batch: Events) -> np.ndarray:
     """HEPEVT-style parent ranges (row, 2), 0-based within each event.
 
-    Products of the primary interaction (mother = the beam) get the range beam..target, so
-    that both enter the primary vertex; others get (mother, mother); beam and target -1.
+    Every event has exactly two incoming particles in adjacent rows: a beam (status 4) and
+    a target (status 20), as in neutrino scattering, or two beams, as in e⁺e⁻ collisions.
+    Products of the primary interaction (mother = the first beam) get the range of the two,
+    so that both enter the primary vertex; others get (mother, mother); incoming ones -1.
     """
     n = len(batch)
     status = batch.particles["status"]
     mother = batch.particles["mother"]
     event_of_row = np.repeat(np.arange(n), batch.multiplicity)
     local = np.arange(len(status)) - batch.offsets[event_of_row]
-    beam_rows = np.flatnonzero(status == STATUS_BEAM)
-    target_rows = np.flatnonzero(status == STATUS_TARGET)
+    incoming = np.flatnonzero((status == STATUS_BEAM) | (status == STATUS_TARGET))
+    beams = np.bincount(event_of_row[status == STATUS_BEAM], minlength=n)
     if (
-        len(beam_rows) != n
-        or len(target_rows) != n
-        or (
-            n
-            and (
-                np.any(np.diff(event_of_row[beam_rows]) != 1)
-                or np.any(np.diff(event_of_row[target_rows]) != 1)
-            )
-        )
+        len(incoming) != 2 * n
+        or np.any(beams < 1)
+        or (n and np.any(event_of_row[incoming[0::2]] != np.arange(n)))
+        or (n and np.any(event_of_row[incoming[1::2]] != np.arange(n)))
     ):
         raise NuportalError(
-            "NuHepMC needs exactly one beam (status 4) and one target particle per event"
+            "every event needs exactly two incoming particles: a beam (status 4) and a "
+            "target (status 20), or two beams"
         )
-    beam, target = local[beam_rows], local[target_rows]
-    if np.any(np.abs(beam - target) != 1):
-        raise NuportalError("the beam and target particles must be adjacent rows of each event")
+    beam, target = local[incoming[0::2]], local[incoming[1::2]]
+    if np.any(target - beam != 1):
+        raise NuportalError("the two incoming particles must be adjacent rows of each event")
     parents = np.stack([mother, mother], axis=1).astype(np.int32)
     has_mother = mother >= 0
     mother_global = np.where(has_mother, batch.offsets[event_of_row] + mother, 0)

@@ -35,7 +35,8 @@ Events
 * E.R.3 ``signal_process_id``; E.R.5 / E.C.5 ``lab_pos`` = (x, y, z, t) with x, y, z in cm
   and t in **seconds** (E.C.5) of the interaction vertex.
 * Graph: the primary vertex (status 1) has the beam (status 4) and the target (status 20)
-  in, the recoil and the heavy lepton out; each decayed particle (status 2) ends in a decay
+  in (two beams for e⁺e⁻ collider events, e.g. ``nuportal darkphoton generate`` at BaBar),
+  the recoil and the heavy lepton out; each decayed particle (status 2) ends in a decay
   vertex (status 22) whose products are its daughters. Vertex positions are (x, y, z, c t)
   in cm, HepMC3's convention (time as a length).
 * nuportal's other per-event columns, for a lossless round trip: ``nuportal.helicity``,
@@ -316,7 +317,7 @@ def write_hepmc(
     ------
     NuportalError
         pyhepmc missing, existing file, invalid weights, missing cross section, or an event
-        without exactly one beam and one target particle.
+        without exactly two incoming particles (a beam and a target, or two beams).
     """
     with HepMC3EventWriter(path, overwrite=overwrite) as out:
         out.write(events)
