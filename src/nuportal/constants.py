@@ -67,6 +67,9 @@ PDG_DARK_SCALAR = 5925
 #: (:mod:`nuportal.models.dark_sector`), ordered by increasing physical mass |m|; the dark
 #: photon A' of those models carries :data:`PDG_ZPRIME`.
 PDG_DARK_FERMIONS = (5931, 5932, 5933, 5934, 5935, 5936)
+#: an inclusive hadronic system (A' → hadrons, ψ_j → ψ_k hadrons) written as one
+#: pseudo-particle; 90 is in the PDG's generator-specific range 81-100 (as Pythia's "system")
+PDG_HADRONIC_SYSTEM = 90
 
 
 @cache
