@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nuportal.constants import PDG_DARK_FERMIONS
+from nuportal.constants import PDG_DARK_FERMIONS, PDG_HADRONIC_SYSTEM
 from nuportal.errors import NuportalError
 from nuportal.generator import darkphoton as gen
 from nuportal.generator.lorentz import boost
@@ -221,11 +221,16 @@ def test_sector_chains_of_inelastic_dm() -> None:
     semi = by_kind["semi-visible"]
     assert semi.ctau == pytest.approx(fermion_table(sector, 1).ctau_cm, rel=1e-12)
     assert semi.pdgs == (PSI1, PSI2, PSI1, 11, -11)
-    # everything but the hadronic A' decays is simulated
+    # every chain is simulated (hadronic A' decays as one hadronic system): BRs sum to 1
     fractions = chain_fractions(sector)
-    hadrons = [c.branching_ratio for c in decay_chains(sector) if "hadrons" in c.steps[0]]
+    hadrons = [c for c in chains if c.label == "Aprime -> hadrons"]
+    assert hadrons[0].pdgs == (PDG_HADRONIC_SYSTEM,)
+    assert hadrons[0].branching == pytest.approx(
+        sum(c.branching_ratio for c in decay_chains(sector) if "hadrons" in c.steps[0]), rel=1e-12
+    )
     total = sum(c.branching for c in chains)
-    assert total == pytest.approx(sum(fractions.values()) - sum(hadrons), rel=1e-12)
+    assert total == pytest.approx(sum(fractions.values()), rel=1e-12)
+    assert total == pytest.approx(1.0, rel=1e-12)
 
 
 @pytest.mark.parametrize("experiment", ["babar", "na64"])

@@ -19,20 +19,37 @@ Production (:mod:`nuportal.physics.darkphoton.production`):
 Decay chain (prompt A'): each event picks one :class:`Chain` with probability ∝ its
 branching ratio; the weight is multiplied by the summed branching ratio of the simulated
 chains, so that the sum of weights is the expected number of events in those chains.
+A chain is a sequence of channel choices (:class:`Step`): every unstable particle decays in
+turn, with the channel fixed by the chain, until only stable particles remain; events are
+grouped by chain, so that each step is one vectorised call for all its events.
 
-* A' → ψ_i ψ_j (or ℓ⁻ℓ⁺) isotropic in the A' rest frame (the A' polarisation is averaged);
-* semi-visible chains: ψ_j flies a lab distance drawn from the exponential law of mean
-  βγ cτ and decays into ψ_k ℓ⁻ℓ⁺ with Dalitz points from the chain's three-body decay
-  object (:class:`ThreeBodyDecay`, e.g. the exact off-shell-A' decay of
-  :mod:`nuportal.physics.darkphoton.fermions`), isotropically oriented in its rest frame.
+* the A' decays at its production point (its cτ is below a micrometre wherever it has
+  dark decays; see :func:`particle_chains`); an A' from ψ_j → ψ_k A' and every unstable ψ
+  fly a lab distance drawn from the exponential law of mean βγ cτ (its own boost and its
+  full decay table) and decay there;
+* two-body decays (A' → ψ_i ψ_j, ℓ⁻ℓ⁺, τ⁻τ⁺; ψ_j → ψ_k A') are isotropic in the rest
+  frame of the parent (the A' polarisation and the parent spins are averaged);
+* ψ_j → ψ_k ℓ⁻ℓ⁺ (ℓ = e, μ, τ): Dalitz points from the exact off-shell-A' matrix element
+  (:class:`ThreeBodyDecay`, e.g. :class:`~nuportal.physics.darkphoton.fermions.OffShellDecay`),
+  isotropically oriented;
+* invisible ψ_j → ψ_a ψ_b ψ_c: Dalitz points from the exact matrix element with all
+  diagrams (:class:`InvisibleDalitz`);
+* hadrons: one pseudo-particle, the hadronic system (PDG number
+  :data:`~nuportal.constants.PDG_HADRONIC_SYSTEM`, status 1): for A' → hadrons it carries the
+  A' four-momentum; for ψ_j → ψ_k hadrons its mass √s is drawn from dΓ/ds of the R-ratio
+  description and ψ_k recoils isotropically (:class:`HadronicSystem`). τ leptons are
+  written undecayed (status 1) for the detector simulation.
 
 The record is :class:`~nuportal.generator.events.Events` (write it with
 :func:`nuportal.io.write_events`). Rows per event: BaBar e⁻ beam, e⁺ beam (status 4), γ,
 A' (status 2); NA64 radiating e⁻ (4), nucleus (20), e⁻, recoil nucleus, A' (2); then the
-chain: ψ_i, ψ_j (2 if it decays), ψ_k, ℓ⁻, ℓ⁺ (mothers: the A' row, then the ψ_j row).
+chain's rows: the products of each step in the order of the steps (status 2 for those that
+decay, 1 otherwise; mother: the A' row or the row of the decaying particle; vertex: the
+decay vertex of the mother), e.g. ψ_i, ψ_j, ψ_k, ℓ⁻, ℓ⁺ for A' → ψ_i (ψ_j → ψ_k ℓ⁻ℓ⁺).
 Event columns: ``enu`` holds the incoming electron energy, ``q2`` the momentum transfer
-−(P_Z − P_Z')² to the nucleus (0 at BaBar), ``decay_*`` the ψ_j decay vertex (the A'
-vertex for chains without a displaced decay), ``helicity`` 0, ``process`` the chain.
+−(P_Z − P_Z')² to the nucleus (0 at BaBar), ``decay_*`` the vertex of the chain's second
+step (the first displaced decay; the A' vertex for chains of one step), ``helicity`` 0,
+``process`` the chain.
 Units: GeV, cm, ns.
 """
 
@@ -49,9 +66,12 @@ from scipy.special import gammainc
 
 from nuportal.constants import (
     CHARGED_LEPTON_MASS,
+    M_PI_ZERO,
     PDG_ELECTRON,
+    PDG_HADRONIC_SYSTEM,
     PDG_MUON,
     PDG_PHOTON,
+    PDG_TAU,
     PDG_ZPRIME,
 )
 from nuportal.errors import NuportalError
@@ -66,7 +86,9 @@ from nuportal.generator.lorentz import boost, rotate_about_z, rotate_z_to
 from nuportal.models.dark_sector import DarkSector
 from nuportal.physics.darkphoton import production as prod
 from nuportal.physics.darkphoton.fermions import OffShellDecay
-from nuportal.physics.darkphoton.table import decay_chains, fermion_table
+from nuportal.physics.darkphoton.invisible import InvisibleDecay
+from nuportal.physics.darkphoton.table import APRIME, DecayChain, decay_chains, decay_tables
+from nuportal.physics.decays.table import DecayTable
 from nuportal.physics.nuclei import nucleus
 from nuportal.units import C_CM_PER_NS
 
@@ -78,15 +100,43 @@ BABAR_LUMINOSITY = 53e39
 
 
 class ThreeBodyDecay(Protocol):
-    """ψ_j → ψ_k ℓ⁻ ℓ⁺ Dalitz sampler (the interface of ``fermions.OffShellDecay``)."""
+    """ψ_j → ψ_k ℓ⁻ ℓ⁺ Dalitz sampler (the interface of ``fermions.OffShellDecay``).
+
+    More generally (:class:`Step`): any decay at rest sampled as two numbers per event.
+    """
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """``n`` unweighted Dalitz points (s = m²_ℓℓ, t = m²_{kℓ⁻}) in GeV²."""
         ...
 
-    def momenta(self, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def momenta(self, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
         """(ψ_k, ℓ⁻, ℓ⁺) four-momenta (n, 4) in the ψ_j rest frame, any fixed orientation."""
         ...
+
+
+@dataclass(frozen=True)
+class Step:
+    """One decay of a chain: a particle decays into the next ``size`` rows of the chain.
+
+    Attributes
+    ----------
+    parent : int
+        Row of the decaying particle among the chain's products (earlier steps), −1 for
+        the particle that starts the chain (the A').
+    size : int
+        Number of products; they take the next rows of the chain, in the order of the steps.
+    ctau : float
+        Proper decay length cτ of the parent in cm; 0: it decays where it is produced.
+    decay : ThreeBodyDecay or None
+        Sampler of the products' momenta in the parent rest frame (oriented isotropically
+        by the generator); ``None``: isotropic two-body decay with the rows' masses, or,
+        for ``size == 1``, a product that carries the parent four-momentum.
+    """
+
+    parent: int
+    size: int
+    ctau: float = 0.0
+    decay: ThreeBodyDecay | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -104,11 +154,16 @@ class Chain:
         prompt A' → ℓ⁻ℓ⁺.
     pdgs, masses : tuple
         PDG numbers and masses (GeV) of the products in record order: (ψ_i, ψ_j),
-        (ψ_i, ψ_j, ψ_k, ℓ⁻, ℓ⁺) or (ℓ⁻, ℓ⁺).
+        (ψ_i, ψ_j, ψ_k, ℓ⁻, ℓ⁺) or (ℓ⁻, ℓ⁺); with ``cascade``, the rows of its steps (a
+        hadronic system has its smallest mass here, its actual mass is sampled).
     ctau : float
         Proper decay length cτ of ψ_j in cm (semi-visible chains; ``inf`` otherwise).
     decay : ThreeBodyDecay or None
         The ψ_j → ψ_k ℓ⁻ℓ⁺ sampler (semi-visible chains).
+    cascade : tuple[Step, ...]
+        The steps of a general chain (any number of decays, e.g. from
+        :func:`particle_chains`); empty for the three fixed shapes above, whose steps
+        :attr:`steps` derives from ``ctau`` and ``decay``.
     """
 
     label: str
@@ -118,85 +173,304 @@ class Chain:
     masses: tuple[float, ...]
     ctau: float = math.inf
     decay: ThreeBodyDecay | None = field(default=None, compare=False)
+    cascade: tuple[Step, ...] = ()
 
     def __post_init__(self) -> None:
         sizes = {"invisible": 2, "semi-visible": 5, "visible": 2}
         if self.kind not in sizes:
             raise NuportalError(f"unknown chain kind {self.kind!r}; allowed: {', '.join(KINDS)}")
+        if not 0.0 <= self.branching <= 1.0:
+            raise NuportalError(f"branching ratio must lie in [0, 1]; got {self.branching}")
+        if self.cascade:
+            self._check_cascade()
+            return
         if len(self.pdgs) != sizes[self.kind] or len(self.masses) != sizes[self.kind]:
             raise NuportalError(
                 f"a {self.kind} chain has {sizes[self.kind]} products (pdgs and masses); "
                 f"got {len(self.pdgs)} and {len(self.masses)}"
             )
-        if not 0.0 <= self.branching <= 1.0:
-            raise NuportalError(f"branching ratio must lie in [0, 1]; got {self.branching}")
         if self.kind == "semi-visible":
             if self.decay is None or not self.ctau > 0:
                 raise NuportalError("a semi-visible chain needs a three-body decay and cτ > 0")
             if self.masses[1] <= self.masses[2] + self.masses[3] + self.masses[4]:
                 raise NuportalError("ψ_j must be heavier than ψ_k ℓ⁻ ℓ⁺")
 
+    def _check_cascade(self) -> None:
+        rows = sum(step.size for step in self.cascade)
+        if len(self.pdgs) != rows or len(self.masses) != rows:
+            raise NuportalError(
+                f"chain {self.label!r}: its steps have {rows} products; got {len(self.pdgs)} "
+                f"pdgs and {len(self.masses)} masses"
+            )
+        first = 0
+        for index, step in enumerate(self.cascade):
+            parents = [s.parent for s in self.cascade[:index]]
+            if (
+                (step.parent == -1) != (index == 0)
+                or step.parent >= first
+                or step.parent in parents
+            ):
+                raise NuportalError(
+                    f"chain {self.label!r}: step {index} must decay the A' (first step) or a "
+                    "product of an earlier step that has not decayed yet"
+                )
+            if step.decay is None and step.size > 2:
+                raise NuportalError(f"chain {self.label!r}: a step of > 2 products needs a sampler")
+            if step.size < 1 or not (math.isfinite(step.ctau) and step.ctau >= 0):
+                raise NuportalError(
+                    f"chain {self.label!r}: a step needs >= 1 product, 0 <= cτ < inf"
+                )
+            products = sum(self.masses[first : first + step.size])
+            if step.parent >= 0 and step.size > 1 and self.masses[step.parent] <= products:
+                raise NuportalError(f"chain {self.label!r}: step {index} is kinematically closed")
+            first += step.size
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """The decays of the chain in order (:class:`Step`)."""
+        if self.cascade:
+            return self.cascade
+        if self.kind == "semi-visible":
+            return (Step(-1, 2), Step(1, 3, self.ctau, self.decay))
+        return (Step(-1, 2),)
+
+    @property
+    def origins(self) -> tuple[int, ...]:
+        """For each row, the index of the step that produced it."""
+        return tuple(i for i, step in enumerate(self.steps) for _ in range(step.size))
+
+    @property
+    def decayed(self) -> tuple[bool, ...]:
+        """For each row, whether it decays in a later step."""
+        parents = {step.parent for step in self.steps}
+        return tuple(row in parents for row in range(len(self.pdgs)))
+
     def threshold(self) -> float:
-        """Smallest A' mass (GeV) that decays into the first two products."""
-        return self.masses[0] + self.masses[1]
+        """Smallest A' mass (GeV) that decays into the first step's products."""
+        return sum(self.masses[: self.steps[0].size])
+
+
+class HadronicSystem:
+    """ψ_j → ψ_k + hadrons as ψ_k and one hadronic pseudo-particle of mass √s.
+
+    s = m²_hadrons is drawn from dΓ/ds of the factorised R-ratio form
+    (:meth:`~nuportal.physics.darkphoton.fermions.OffShellDecay.dgamma_ds`, hadronic final
+    state) by inverting its cumulative integral, tabulated with the trapezoidal rule on
+    ``nodes`` points s = s₋ + (s₊ − s₋)(1 − cos πx)/2 (dense at both thresholds), linear
+    between the nodes; ψ_k and the system are back to back (spin averaged: isotropic
+    once oriented by the generator).
+    """
+
+    def __init__(self, decay: OffShellDecay, nodes: int = 4001) -> None:
+        if decay.final != "hadrons" or not decay.is_open:
+            raise NuportalError("HadronicSystem needs an open psi_j -> psi_k hadrons decay")
+        self.decay = decay
+        self.nodes = nodes
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` values of s (GeV²) and zeros (no second variable)."""
+        lo, hi = self.decay.s_range
+        s = lo + (hi - lo) * 0.5 * (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, self.nodes)))
+        cdf = cumulative_trapezoid(self.decay.dgamma_ds(s), s, initial=0.0)
+        return np.interp(rng.uniform(0.0, cdf[-1], n), cdf, s), np.zeros(n)
+
+    def momenta(self, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(ψ_k, hadronic system) in the ψ_j rest frame, ψ_k along +z (GeV)."""
+        big, m_k = abs(self.decay.m_parent), abs(self.decay.m_daughter)
+        lam = (big**2 - (m_k + np.sqrt(s)) ** 2) * (big**2 - (m_k - np.sqrt(s)) ** 2)
+        p = np.sqrt(np.clip(lam, 0.0, None)) / (2.0 * big)
+        zero = np.zeros_like(s)
+        k = np.stack([np.sqrt(p**2 + m_k**2), zero, zero, p], axis=-1)
+        return k, np.stack([big - k[:, 0], zero, zero, -p], axis=-1)
+
+
+class InvisibleDalitz:
+    """ψ_j → ψ_a ψ_b ψ_c sampled from the exact |M|² of
+    :class:`~nuportal.physics.darkphoton.invisible.InvisibleDecay` (all diagrams).
+
+    Accept–reject on the Dalitz plane (flat phase space in s, t): s uniform, t uniform
+    within its limits, accepted with probability |M|²(s, t) (t₊ − t₋) / bound; the bound is
+    twice the largest value of ``pilot`` proposals, and the sample starts again with a
+    doubled bound if a proposal ever exceeds it (no bias kept).
+    """
+
+    def __init__(self, decay: InvisibleDecay, pilot: int = 4000) -> None:
+        if not decay.is_open:
+            raise NuportalError("InvisibleDalitz needs an open invisible decay")
+        self.decay = decay
+        self.pilot = pilot
+
+    def _propose(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+        m_a, m_b, m_c = self.decay.m
+        lo, hi = (m_b + m_c) ** 2, (self.decay.m_parent - m_a) ** 2
+        s = rng.uniform(lo, hi, n)
+        t_lo, t_hi = self.decay.t_limits(s)
+        t = t_lo + (t_hi - t_lo) * rng.uniform(0.0, 1.0, n)
+        return s, t, self.decay.amplitude_squared(s, t) * (t_hi - t_lo)
+
+    def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` unweighted Dalitz points (s = (p_b + p_c)², t = (p_a + p_b)²) in GeV²."""
+        bound = 2.0 * float(np.max(self._propose(self.pilot, rng)[2]))
+        while True:
+            keep_s, keep_t, have = [], [], 0
+            while have < n:
+                s, t, value = self._propose(max(1000, 2 * n), rng)
+                if np.any(value > bound):
+                    break
+                accept = rng.uniform(0.0, bound, len(s)) < value
+                keep_s.append(s[accept])
+                keep_t.append(t[accept])
+                have += int(accept.sum())
+            if have >= n:
+                return np.concatenate(keep_s)[:n], np.concatenate(keep_t)[:n]
+            bound *= 2.0
+
+    def momenta(self, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(ψ_a, ψ_b, ψ_c) in the ψ_j rest frame (GeV), daughters in increasing index."""
+        return self.decay.momenta(s, t)[1:]
 
 
 #: simulated lepton pairs: label in the decay tables -> (final state, PDG of ℓ⁻, mass)
 _LEPTONS = {
-    "e- e+": ("e", PDG_ELECTRON, CHARGED_LEPTON_MASS["e"]),
-    "mu- mu+": ("mu", PDG_MUON, CHARGED_LEPTON_MASS["mu"]),
+    f"{f}- {f}+": (f, pdg, CHARGED_LEPTON_MASS[f])
+    for f, pdg in (("e", PDG_ELECTRON), ("mu", PDG_MUON), ("tau", PDG_TAU))
 }
+#: the fixed chain shapes kept as before (prompt ℓℓ, stable pairs, one ψ → ψ ℓℓ with ℓ = e, μ)
+_FIXED_PAIRS = ("e- e+", "mu- mu+")
 
 
 def sector_chains(sector: DarkSector) -> list[Chain]:
-    """The simulated A' decay chains of a dark sector, sorted by label.
+    """The A' decay chains of a dark sector, sorted by label (their BRs sum to 1).
 
-    From :func:`nuportal.physics.darkphoton.table.decay_chains`: A' → ψ_i ψ_j with stable
-    ψ's (invisible), prompt A' → e⁻e⁺ / μ⁻μ⁺ (visible) and A' → ψ_i (ψ_j → ψ_k ℓ⁻ℓ⁺),
-    ℓ = e, μ, through the off-shell A' (semi-visible; cτ of ψ_j from its full table, Dalitz
-    points from :class:`~nuportal.physics.darkphoton.fermions.OffShellDecay`). Not
-    simulated (left out, so weights and efficiencies count them as lost): hadronic and τ
-    final states and cascades through an on-shell A' (ψ_j → ψ_k A').
+    From :func:`nuportal.physics.darkphoton.table.decay_chains`: every chain with every
+    step (:func:`particle_chains`). The chains A' → ψ_i ψ_j with stable ψ's (invisible),
+    prompt A' → e⁻e⁺ / μ⁻μ⁺ (visible) and A' → ψ_i (ψ_j → ψ_k ℓ⁻ℓ⁺), ℓ = e, μ, with ψ_i
+    stable (semi-visible; cτ of ψ_j from its full table, Dalitz points from
+    :class:`~nuportal.physics.darkphoton.fermions.OffShellDecay`) keep their fixed shapes
+    (``cascade`` empty, for the closed-form recast efficiencies); all others are general
+    chains. Nothing is left out: hadrons and τ pairs, ψ_j → ψ_k A' cascades, invisible
+    ψ_j → ψ_a ψ_b ψ_c and both ψ's decaying are simulated.
     """
-    masses = dict(zip(sector.labels, np.abs(sector.signed_masses).tolist(), strict=True))
-    pdgs = dict(zip(sector.labels, sector.pdgids, strict=True))
+    return particle_chains(sector, APRIME)
+
+
+def particle_chains(
+    sector: DarkSector, particle: str, tables: dict[str, DecayTable] | None = None
+) -> list[Chain]:
+    """Every decay chain of ``particle`` (``"Aprime"`` or a ψ label such as ``"psi4"``) of
+    ``sector``, as :class:`Chain` objects sorted by label (empty if it is stable).
+
+    Labels are the steps of :func:`~nuportal.physics.darkphoton.table.decay_chains` joined
+    by " ; ". Each step's cτ is the parent's from its full decay table, except the first
+    step of the A' (prompt: cτ_A' = ħc/Γ_A' is below a micrometre wherever the A' has dark
+    decays; an A' with only SM decays at ε ≲ 1e-5 would fly, which the production
+    convention ignores); an A' produced in ψ_j → ψ_k A' flies its own βγ cτ. ``tables``:
+    the sector's decay tables if already computed.
+    """
+    tables = decay_tables(sector) if tables is None else tables
     out = []
-    for chain in decay_chains(sector):
-        first = chain.steps[0].split(" -> ")[1]
-        if len(chain.steps) == 1 and first in _LEPTONS:
-            _, pdg, m_l = _LEPTONS[first]
-            out.append(
-                Chain(chain.steps[0], chain.branching_ratio, "visible", (pdg, -pdg), (m_l, m_l))
-            )
-            continue
-        pair = first.split()
-        if len(pair) != 2 or not all(p in masses for p in pair):
-            continue
-        if len(chain.steps) == 1:
-            out.append(
-                Chain(chain.steps[0], chain.branching_ratio, "invisible",
-                      tuple(pdgs[p] for p in pair), tuple(masses[p] for p in pair))
-            )  # fmt: skip
-            continue
-        parent, products = chain.steps[1].split(" -> ")
-        words = products.split(maxsplit=1)
-        if len(chain.steps) != 2 or len(words) != 2 or words[1] not in _LEPTONS:
-            continue
-        lepton, pdg, m_l = _LEPTONS[words[1]]
-        other = pair[1] if pair[0] == parent else pair[0]
-        j, k = sector.index(parent), sector.index(words[0])
-        out.append(
-            Chain(
-                " ; ".join(chain.steps),
-                chain.branching_ratio,
-                "semi-visible",
-                (pdgs[other], pdgs[parent], pdgs[words[0]], pdg, -pdg),
-                (masses[other], masses[parent], masses[words[0]], m_l, m_l),
-                ctau=fermion_table(sector, j).ctau_cm,
-                decay=OffShellDecay(sector, j, k, lepton),
-            )
-        )
+    for chain in decay_chains(sector, particle=particle, tables=tables):
+        fixed = _fixed_shape(sector, chain, tables) if particle == APRIME else None
+        out.append(fixed or _general_chain(sector, chain, tables))
     return sorted(out, key=lambda c: c.label)
+
+
+def _product(sector: DarkSector, word: str, parent: str = "") -> tuple[int, float]:
+    """PDG number and mass (GeV) of a word of a channel label of ``parent``."""
+    if word in sector.labels:
+        i = sector.index(word)
+        return sector.pdgids[i], float(abs(sector.signed_masses[i]))
+    if word == APRIME:
+        return PDG_ZPRIME, sector.dark_photon.mass
+    if word == "hadrons":  # the whole A', or the lightest hadronic state (π⁰γ) from a ψ decay
+        return PDG_HADRONIC_SYSTEM, sector.dark_photon.mass if parent == APRIME else M_PI_ZERO
+    lepton = word.rstrip("+-")
+    pdg = dict(e=PDG_ELECTRON, mu=PDG_MUON, tau=PDG_TAU)[lepton]
+    return (pdg if word.endswith("-") else -pdg), CHARGED_LEPTON_MASS[lepton]
+
+
+def _sampler(sector: DarkSector, parent: str, channel: str) -> ThreeBodyDecay | None:
+    """The rest-frame sampler of a ψ decay channel (None: two-body or a copy)."""
+    words = channel.split()
+    if parent == APRIME or APRIME in words:
+        return None
+    j, k = sector.index(parent), sector.index(words[0])
+    if len(words) == 3 and all(w in sector.labels for w in words):
+        return InvisibleDalitz(InvisibleDecay(sector, j, tuple(sector.index(w) for w in words)))  # type: ignore[arg-type]
+    if words[1] == "hadrons":
+        return HadronicSystem(OffShellDecay(sector, j, k, "hadrons"))
+    return OffShellDecay(sector, j, k, _LEPTONS[" ".join(words[1:])][0])
+
+
+def _general_chain(sector: DarkSector, chain: DecayChain, tables: dict[str, DecayTable]) -> Chain:
+    """A :class:`Chain` with its steps from the steps of a table chain (depth first: each
+    unstable product's own steps follow the step that made it, in product order)."""
+    pdgs: list[int] = []
+    masses: list[float] = []
+    names: list[str] = []
+    steps: list[Step] = []
+    pending: list[int] = [-1]  # rows still to decay, in the order of the chain's steps
+    for index, text in enumerate(chain.steps):
+        name, channel = text.split(" -> ")
+        row = pending.pop(0) if index else -1
+        if row >= 0 and names[row] != name:
+            raise NuportalError(f"unexpected step order in {' ; '.join(chain.steps)!r}")
+        first = len(pdgs)
+        for word in channel.split():
+            pdg, mass = _product(sector, word, name)
+            pdgs.append(pdg)
+            masses.append(mass)
+            names.append(word)
+        ctau = 0.0 if index == 0 and name == APRIME else tables[name].ctau_cm
+        steps.append(Step(row, len(pdgs) - first, ctau, _sampler(sector, name, channel)))
+        unstable = [
+            r for r in range(first, len(pdgs)) if names[r] in tables and not tables[names[r]].stable
+        ]
+        pending = unstable + pending
+    return Chain(
+        " ; ".join(chain.steps),
+        chain.branching_ratio,
+        chain.kind,
+        tuple(pdgs),
+        tuple(masses),
+        cascade=tuple(steps),
+    )
+
+
+def _fixed_shape(
+    sector: DarkSector, chain: DecayChain, tables: dict[str, DecayTable]
+) -> Chain | None:
+    """The chain in one of the three fixed shapes of :class:`Chain`, or None."""
+    first = chain.steps[0].split(" -> ")[1]
+    if len(chain.steps) == 1 and first in _FIXED_PAIRS:
+        _, pdg, m_l = _LEPTONS[first]
+        return Chain(chain.steps[0], chain.branching_ratio, "visible", (pdg, -pdg), (m_l, m_l))
+    pair = first.split()
+    if len(pair) != 2 or not all(p in sector.labels for p in pair):
+        return None
+    products = [_product(sector, p) for p in pair]
+    if len(chain.steps) == 1:
+        return Chain(chain.steps[0], chain.branching_ratio, "invisible",
+                     tuple(p for p, _ in products), tuple(m for _, m in products))  # fmt: skip
+    parent, channel = chain.steps[1].split(" -> ")
+    words = channel.split(maxsplit=1)
+    if len(chain.steps) != 2 or len(words) != 2 or words[1] not in _FIXED_PAIRS:
+        return None
+    lepton, pdg, m_l = _LEPTONS[words[1]]
+    other = pair[1] if pair[0] == parent else pair[0]
+    j, k = sector.index(parent), sector.index(words[0])
+    (p_other, m_other), (p_j, m_j), (p_k, m_k) = (
+        _product(sector, name) for name in (other, parent, words[0])
+    )
+    return Chain(
+        " ; ".join(chain.steps),
+        chain.branching_ratio,
+        "semi-visible",
+        (p_other, p_j, p_k, pdg, -pdg),
+        (m_other, m_j, m_k, m_l, m_l),
+        ctau=tables[parent].ctau_cm,
+        decay=OffShellDecay(sector, j, k, lepton),
+    )
 
 
 @dataclass(frozen=True)
@@ -449,33 +723,91 @@ def na64_production(
 
 @dataclass
 class ChainDecay:
-    """Lab four-momenta of a chain's products, the ψ_j decay vertex (cm) and time (ns)."""
+    """Lab four-momenta of a chain's products, the ψ_j decay vertex (cm) and time (ns).
+
+    ``vertex``/``time``: the decay of the chain's second step (the A' vertex and 0 for a
+    chain of one step). ``flights``: per step, the parent's displacement (n, 3) from its
+    production point in units of its cτ (Exp(1) × p/m; zeros for a prompt step), so that
+    :func:`step_vertices` places the decays for any other cτ of the steps; ``delays`` the
+    matching times in ns per cm of cτ; ``origin`` (n, 3) the A' vertex.
+    """
 
     momenta: list[np.ndarray]
     vertex: np.ndarray
     time: np.ndarray
+    flights: list[np.ndarray] = field(default_factory=list)
+    delays: list[np.ndarray] = field(default_factory=list)
+    origin: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+
+
+def step_vertices(
+    chain: Chain,
+    origin: np.ndarray,
+    flights: Sequence[np.ndarray],
+    delays: Sequence[np.ndarray] | None = None,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Decay vertex (n, 3) in cm and time (n,) in ns of every step of ``chain``, with the
+    steps' cτ, from the A' vertex ``origin`` (t = 0) and the unit flights of
+    :class:`ChainDecay` (``delays`` None: times are zero)."""
+    origins = chain.origins
+    places: list[np.ndarray] = []
+    times: list[np.ndarray] = []
+    for index, step in enumerate(chain.steps):
+        start = origin if step.parent < 0 else places[origins[step.parent]]
+        t0 = np.zeros(len(origin)) if step.parent < 0 else times[origins[step.parent]]
+        places.append(start + step.ctau * flights[index])
+        times.append(t0 if delays is None else t0 + step.ctau * delays[index])
+    return places, times
 
 
 def decay_chain(
     aprime: np.ndarray, vertex: np.ndarray, chain: Chain, rng: np.random.Generator
 ) -> ChainDecay:
-    """Decay the A' (n, 4), produced at ``vertex`` (n, 3) at t = 0, into ``chain``."""
+    """Decay the A' (n, 4), produced at ``vertex`` (n, 3) at t = 0, through every step of
+    ``chain`` (module docstring); the random numbers are drawn step by step: the flight
+    (if cτ > 0), then the decay kinematics."""
     n = len(aprime)
     if np.any(aprime[:, 0] ** 2 - np.sum(aprime[:, 1:] ** 2, axis=-1) <= chain.threshold() ** 2):
         raise NuportalError(f"the A' is below the threshold of {chain.label!r}")
-    first, second = two_body(aprime, chain.masses[0], chain.masses[1], rng)
-    if chain.kind != "semi-visible" or chain.decay is None:
-        return ChainDecay([first, second], vertex.copy(), np.zeros(n))
-    p_abs = np.linalg.norm(second[:, 1:], axis=-1)
-    length = rng.exponential(1.0, n) * p_abs / chain.masses[1] * chain.ctau
-    decay_vertex = vertex + length[:, None] * second[:, 1:] / p_abs[:, None]
-    time = length * second[:, 0] / p_abs / C_CM_PER_NS
-    s, t = chain.decay.sample(n, rng)
-    rest = chain.decay.momenta(s, t)
-    direction = _lab_direction(n, rng)
-    phi = rng.uniform(0.0, 2.0 * np.pi, n)
-    lab = [boost(rotate_z_to(rotate_about_z(p, phi), direction), second) for p in rest]
-    return ChainDecay([first, second, *lab], decay_vertex, time)
+    momenta: list[np.ndarray] = []
+    flights: list[np.ndarray] = []
+    delays: list[np.ndarray] = []
+    first = 0
+    for step in chain.steps:
+        parent = aprime if step.parent < 0 else momenta[step.parent]
+        mass = (
+            np.sqrt(np.clip(parent[:, 0] ** 2 - np.sum(parent[:, 1:] ** 2, axis=-1), 0.0, None))
+            if step.parent < 0
+            else chain.masses[step.parent]
+        )
+        if step.ctau > 0:
+            units = rng.exponential(1.0, n) / mass
+            flights.append(units[:, None] * parent[:, 1:])
+            delays.append(units * parent[:, 0] / C_CM_PER_NS)
+        else:
+            flights.append(np.zeros((n, 3)))
+            delays.append(np.zeros(n))
+        momenta += _products(parent, chain.masses[first : first + step.size], step, rng)
+        first += step.size
+    places, times = step_vertices(chain, vertex, flights, delays)
+    if len(places) > 1:
+        return ChainDecay(momenta, places[1], times[1], flights, delays, vertex)
+    return ChainDecay(momenta, vertex.copy(), np.zeros(n), flights, delays, vertex)
+
+
+def _products(
+    parent: np.ndarray, masses: Sequence[float], step: Step, rng: np.random.Generator
+) -> list[np.ndarray]:
+    """Lab four-momenta of one step's products."""
+    if step.decay is None:
+        if step.size == 1:
+            return [parent.copy()]
+        return list(two_body(parent, masses[0], masses[1], rng))
+    s, t = step.decay.sample(len(parent), rng)
+    rest = step.decay.momenta(s, t)
+    direction = _lab_direction(len(parent), rng)
+    phi = rng.uniform(0.0, 2.0 * np.pi, len(parent))
+    return [boost(rotate_z_to(rotate_about_z(p, phi), direction), parent) for p in rest]
 
 
 def assemble(
@@ -518,18 +850,17 @@ def _record(
 ) -> Events:
     n = int(sel.sum())
     a_row = len(production.pdgs) - 1
-    statuses = [*production.statuses, STATUS_FINAL, STATUS_FINAL]
-    mothers = [*production.mothers, a_row, a_row]
-    if chain.kind == "semi-visible":
-        statuses[-1] = STATUS_DECAYED
-        statuses += [STATUS_FINAL] * 3
-        mothers += [a_row + 2] * 3
+    statuses = [*production.statuses]
+    statuses += [STATUS_DECAYED if d else STATUS_FINAL for d in chain.decayed]
+    steps = chain.steps
+    mothers = [*production.mothers]
+    mothers += [
+        a_row + 1 + steps[i].parent if steps[i].parent >= 0 else a_row for i in chain.origins
+    ]
     momenta = [p[sel] for p in production.momenta] + decay.momenta
     vertex, zero = production.vertex[sel], np.zeros(n)
-    places = [(vertex, zero)] * (a_row + 3) + [(decay.vertex, decay.time)] * (
-        len(momenta) - a_row - 3
-    )
-    count = len(momenta)
+    places, times = step_vertices(chain, vertex, decay.flights, decay.delays)
+    rows = [(vertex, zero)] * (a_row + 1) + [(places[i], times[i]) for i in chain.origins]
 
     def stack(cols: list[np.ndarray]) -> np.ndarray:
         return np.stack(cols, axis=1).ravel()
@@ -542,10 +873,10 @@ def _record(
         "px": stack([p[:, 1] for p in momenta]),
         "py": stack([p[:, 2] for p in momenta]),
         "pz": stack([p[:, 3] for p in momenta]),
-        "x": stack([pl[0][:, 0] for pl in places]),
-        "y": stack([pl[0][:, 1] for pl in places]),
-        "z": stack([pl[0][:, 2] for pl in places]),
-        "t": stack([pl[1] for pl in places]),
+        "x": stack([pl[0][:, 0] for pl in rows]),
+        "y": stack([pl[0][:, 1] for pl in rows]),
+        "z": stack([pl[0][:, 2] for pl in rows]),
+        "t": stack([pl[1] for pl in rows]),
     }
     event = {
         "weight": np.full(n, weight),
@@ -562,7 +893,7 @@ def _record(
         "decay_z": decay.vertex[:, 2],
         "decay_t": decay.time,
     }
-    offsets = np.arange(n + 1, dtype=np.int64) * count
+    offsets = np.arange(n + 1, dtype=np.int64) * len(momenta)
     return Events(event, particles, offsets, (), {})
 
 

@@ -22,7 +22,18 @@ decays here"); with the lab decay length λ = βγ cτ the exponential law gives
 averaged over a sample of production and decay kinematics (:mod:`nuportal.generator.
 darkphoton`). :func:`sampled_pass` gives the Monte Carlo estimate of the same probability
 from exponentially distributed decay points. Invisible chains have P = 1, prompt visible
-A' decays P = 0.
+A' decays P = 0. This closed form serves the chains of one displaced decay
+A' → ψ_i (ψ_j → ψ_k ℓ⁺ℓ⁻), ℓ = e, μ (the fixed shapes of
+:class:`~nuportal.generator.darkphoton.Chain`).
+
+General chains (several displaced decays: both ψ's of A' → ψ_i ψ_j unstable, ψ_j → ψ_k A'
+cascades, hadrons or τ pairs, invisible ψ_j → ψ_a ψ_b ψ_c on the way) use Monte Carlo
+events of the generator (:class:`CascadeSample`): an event passes if no visible final
+product (e, μ, τ, hadronic system) is produced where the search would see it, judged at
+every decay vertex of the chain. The events are drawn once per mass with unit proper decay
+lengths and every vertex is placed again for the cτ values at each ε (the same random
+numbers at every ε, so η(ε) is a step function without noise between ε values); the
+statistical error of η is :func:`efficiency_error`.
 
 Experiments: :mod:`nuportal.analysis.recast.babar`, :mod:`nuportal.analysis.recast.na64`.
 """
@@ -37,24 +48,32 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from nuportal.analysis.limits.curves import LimitCurve
+from nuportal.constants import PDG_ELECTRON, PDG_HADRONIC_SYSTEM, PDG_MUON, PDG_TAU
 from nuportal.errors import NuportalError
-from nuportal.generator.darkphoton import Chain
+from nuportal.generator.darkphoton import Chain, step_vertices
 
 __all__ = [
     "FLOOR_ETA",
+    "VISIBLE_PDGS",
+    "CascadeSample",
     "ChainModel",
     "Zones",
+    "chain_sampler",
     "efficiency",
+    "efficiency_error",
     "excluded_band",
     "excluded_intervals",
     "pass_probability",
     "recast_curve",
     "sampled_pass",
+    "visible_rows",
 ]
 
 
 #: η at the lower edge below which an excluded interval counts as a large-ε floor region
 FLOOR_ETA = 0.1
+#: |PDG numbers| of the final products a search can see (charged leptons, hadronic system)
+VISIBLE_PDGS = frozenset({PDG_ELECTRON, PDG_MUON, PDG_TAU, PDG_HADRONIC_SYSTEM})
 
 
 class ChainModel(Protocol):
@@ -110,28 +129,126 @@ def sampled_pass(zones: Zones, ctau: float, rng: np.random.Generator) -> np.ndar
     return np.any(inside & zones.passes, axis=1)
 
 
-def efficiency(
+def visible_rows(chain: Chain) -> tuple[int, ...]:
+    """Rows of ``chain``'s final products that a search can see (:data:`VISIBLE_PDGS`)."""
+    decayed = chain.decayed
+    return tuple(
+        r for r, pdg in enumerate(chain.pdgs) if abs(pdg) in VISIBLE_PDGS and not decayed[r]
+    )
+
+
+@dataclass(frozen=True)
+class CascadeSample:
+    """Monte Carlo events of one chain for its pass probability (module docstring).
+
+    Attributes
+    ----------
+    origin : numpy.ndarray
+        (n, 3) A' production vertices in cm.
+    flights : tuple[numpy.ndarray, ...]
+        Per step of the chain, the parent's displacement (n, 3) in units of its cτ
+        (:class:`~nuportal.generator.darkphoton.ChainDecay`).
+    rows : tuple[int, ...]
+        The chain's visible final rows (:func:`visible_rows`).
+    judge : callable
+        ``judge(points)``: points (n, len(rows), 3) in cm where the visible rows are
+        produced → booleans (n,): the event passes the search (the experiment's rule, with
+        the event's energies bound in).
+    """
+
+    origin: np.ndarray
+    flights: tuple[np.ndarray, ...]
+    rows: tuple[int, ...]
+    judge: Callable[[np.ndarray], np.ndarray]
+
+    def passes(self, chain: Chain) -> np.ndarray:
+        """Booleans (n,): the events pass with the decay lengths cτ of ``chain``'s steps."""
+        if len(chain.steps) != len(self.flights):
+            raise NuportalError(f"chain {chain.label!r} does not have the sampled steps")
+        places, _ = step_vertices(chain, self.origin, self.flights)
+        origins = chain.origins
+        return self.judge(np.stack([places[origins[r]] for r in self.rows], axis=1))
+
+
+def _pass_moments(chain: Chain, sample: Zones | CascadeSample | None) -> tuple[float, float]:
+    """Mean pass probability of one chain and its statistical error (over the sample)."""
+    if isinstance(sample, CascadeSample):
+        values = sample.passes(chain).astype(float)
+    elif chain.kind == "invisible":
+        return 1.0, 0.0
+    elif chain.kind == "semi-visible" and sample is not None:
+        values = pass_probability(sample, chain.ctau)
+    else:
+        return 0.0, 0.0
+    return float(np.mean(values)), float(np.std(values) / np.sqrt(len(values)))
+
+
+def _efficiency_terms(
     model: ChainModel,
     m_aprime: float,
     epsilons: np.ndarray,
-    samples: Sequence[Zones | None],
-) -> np.ndarray:
-    """η(ε) = Σ_c BR_c(ε) ⟨P_c(ε)⟩ at one mass for the ε values ``epsilons``.
-
-    ``samples`` are the zones of ``model(m_aprime, ·)``'s chains, in order (``None`` for
-    chains without a displaced decay).
-    """
-    out = np.zeros(len(epsilons))
+    samples: Sequence[Zones | CascadeSample | None],
+) -> tuple[np.ndarray, np.ndarray]:
+    """η(ε) and its variance from the samples' finite size."""
+    eta, variance = np.zeros(len(epsilons)), np.zeros(len(epsilons))
     for i, eps in enumerate(epsilons):
         chains = model(m_aprime, float(eps))
         if len(chains) != len(samples):
             raise NuportalError("the model must give the same chains at every ε of a mass")
-        for chain, zones in zip(chains, samples, strict=True):
-            if chain.kind == "invisible":
-                out[i] += chain.branching
-            elif chain.kind == "semi-visible" and zones is not None:
-                out[i] += chain.branching * float(np.mean(pass_probability(zones, chain.ctau)))
-    return out
+        for chain, sample in zip(chains, samples, strict=True):
+            mean, error = _pass_moments(chain, sample)
+            eta[i] += chain.branching * mean
+            variance[i] += (chain.branching * error) ** 2
+    return eta, variance
+
+
+def efficiency(
+    model: ChainModel,
+    m_aprime: float,
+    epsilons: np.ndarray,
+    samples: Sequence[Zones | CascadeSample | None],
+) -> np.ndarray:
+    """η(ε) = Σ_c BR_c(ε) ⟨P_c(ε)⟩ at one mass for the ε values ``epsilons``.
+
+    ``samples`` are the zones (closed form) or Monte Carlo events (:class:`CascadeSample`)
+    of ``model(m_aprime, ·)``'s chains, in order (``None`` for chains without a displaced
+    decay or without a visible product: P = 1 for invisible chains, else 0).
+    """
+    return _efficiency_terms(model, m_aprime, epsilons, samples)[0]
+
+
+def efficiency_error(
+    model: ChainModel,
+    m_aprime: float,
+    epsilons: np.ndarray,
+    samples: Sequence[Zones | CascadeSample | None],
+) -> np.ndarray:
+    """Statistical error of :func:`efficiency` from the finite samples: per chain the
+    standard error of the mean of the per-event pass probability (closed form) or pass
+    flag (Monte Carlo), × BR, added in quadrature."""
+    return np.sqrt(_efficiency_terms(model, m_aprime, epsilons, samples)[1])
+
+
+def chain_sampler(
+    zones: Callable[[Chain, float, int, np.random.Generator], Zones | None],
+    events: Callable[[Chain, float, int, np.random.Generator], CascadeSample | None],
+    n_events: int,
+    seed: int,
+) -> Callable[[float, Sequence[Chain]], list[Zones | CascadeSample | None]]:
+    """``sampler(m, chains)`` for :func:`excluded_band`: ``zones(chain, m, n, rng)`` for the
+    fixed chain shapes (one generator from ``seed``), ``events(chain, m, n, rng)`` for the
+    general chains (a second generator from ``(seed, 1)``, so that the fixed shapes'
+    samples do not depend on which general chains a model has)."""
+    rng = np.random.default_rng(seed)
+    rng_events = np.random.default_rng([seed, 1])
+
+    def sampler(m: float, chains: Sequence[Chain]) -> list[Zones | CascadeSample | None]:
+        return [
+            events(c, m, n_events, rng_events) if c.cascade else zones(c, m, n_events, rng)
+            for c in chains
+        ]
+
+    return sampler
 
 
 def excluded_intervals(
@@ -184,7 +301,7 @@ def excluded_band(
     model: ChainModel,
     masses: ArrayLike,
     targets: ArrayLike,
-    sampler: Callable[[float, Sequence[Chain]], Sequence[Zones | None]],
+    sampler: Callable[[float, Sequence[Chain]], Sequence[Zones | CascadeSample | None]],
     norms: ArrayLike = 1.0,
     eps_range: tuple[float, float] = (1e-7, 0.3),
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -222,7 +339,7 @@ def excluded_band(
 def recast_curve(
     model: ChainModel,
     curve: LimitCurve,
-    sampler: Callable[[float, Sequence[Chain]], Sequence[Zones | None]],
+    sampler: Callable[[float, Sequence[Chain]], Sequence[Zones | CascadeSample | None]],
     masses: ArrayLike | None = None,
 ) -> list[LimitCurve]:
     """The published upper-limit ``curve`` recast: ε² η(m, ε) ≥ ε²_pub(m)

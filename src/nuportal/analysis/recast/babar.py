@@ -6,7 +6,10 @@ decays outside the detector volume, or inside it with both leptons below the det
 threshold. The detector volume is a cylinder around the beam axis through the interaction
 point (:class:`BabarDetector`); the straight flight of the neutral ψ_j (the 1.5 T field
 does not bend it) gives the zones of :mod:`nuportal.analysis.recast`:
-[0, d_out) passes only if both leptons are soft, [d_out, ∞) passes.
+[0, d_out) passes only if both leptons are soft, [d_out, ∞) passes. General chains
+(:func:`chain_events`): Monte Carlo events pass if every visible final product (e, μ, τ,
+hadronic system) produced inside the volume, at any vertex of the chain, is below the
+lepton threshold (a hadronic system, heavier than 135 MeV, never is).
 
 Default geometry (sources: the data README, ``limits/README.md``): the drift chamber, the
 innermost detector that would see the pair, "cylindrical chamber with a length of 280 cm
@@ -22,16 +25,23 @@ production kinematics that enter the average.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from nuportal.analysis.limits.curves import LimitCurve
-from nuportal.analysis.recast import ChainModel, Zones, recast_curve
+from nuportal.analysis.recast import (
+    CascadeSample,
+    ChainModel,
+    Zones,
+    chain_sampler,
+    recast_curve,
+    visible_rows,
+)
 from nuportal.errors import NuportalError
-from nuportal.generator.darkphoton import Chain, babar_production, decay_chain
+from nuportal.generator.darkphoton import Chain, Production, babar_production, decay_chain
 from nuportal.physics.darkphoton.production import BABAR, Collider
 
 
@@ -66,6 +76,11 @@ class BabarDetector:
         if self.lepton_threshold < 0:
             raise NuportalError("the lepton threshold must be >= 0 GeV")
 
+    def contains(self, points: np.ndarray) -> np.ndarray:
+        """Whether points (..., 3) in cm lie inside the cylinder (strictly)."""
+        radial = np.hypot(points[..., 0], points[..., 1]) < self.radius
+        return radial & (points[..., 2] < self.z_forward) & (points[..., 2] > -self.z_backward)
+
     def exit_distance(self, direction: np.ndarray) -> np.ndarray:
         """Distance (cm) from the interaction point to the cylinder's surface along unit
         vectors (n, 3)."""
@@ -86,12 +101,11 @@ def chain_zones(
     rng: np.random.Generator,
     detector: BabarDetector = BabarDetector(),
 ) -> Zones | None:
-    """Zones of ``n`` sampled events of a semi-visible ``chain`` (None for other chains)."""
-    if chain.kind != "semi-visible":
+    """Zones of ``n`` sampled events of a semi-visible ``chain`` of the fixed shape (None for
+    other chains; general chains: :func:`chain_events`)."""
+    if chain.kind != "semi-visible" or chain.cascade:
         return None
-    production = babar_production(
-        m_aprime, 1.0, n, rng, detector.collider, detector.cos_window, luminosity=1.0
-    )
+    production = _production(m_aprime, n, rng, detector)
     decay = decay_chain(production.aprime, production.vertex, replace(chain, ctau=1.0), rng)
     psi_j, lepton_minus, lepton_plus = decay.momenta[1], decay.momenta[3], decay.momenta[4]
     p_abs = np.linalg.norm(psi_j[:, 1:], axis=-1)
@@ -102,6 +116,36 @@ def chain_zones(
     edges = np.stack([np.zeros(n), exit_at, np.full(n, np.inf)], axis=1)
     passes = np.stack([soft, np.ones(n, bool)], axis=1)
     return Zones(edges, passes, p_abs / chain.masses[1])
+
+
+def _production(
+    m_aprime: float, n: int, rng: np.random.Generator, detector: BabarDetector
+) -> Production:
+    return babar_production(
+        m_aprime, 1.0, n, rng, detector.collider, detector.cos_window, luminosity=1.0
+    )
+
+
+def chain_events(
+    chain: Chain,
+    m_aprime: float,
+    n: int,
+    rng: np.random.Generator,
+    detector: BabarDetector = BabarDetector(),
+) -> CascadeSample | None:
+    """Monte Carlo events of ``chain`` (any shape) for its pass probability; None for chains
+    without a visible product or without a dark fermion (P = 1 or 0)."""
+    rows = visible_rows(chain)
+    if chain.kind != "semi-visible" or not rows:
+        return None
+    production = _production(m_aprime, n, rng, detector)
+    decay = decay_chain(production.aprime, production.vertex, chain, rng)
+    seen = np.stack([decay.momenta[r][:, 0] for r in rows], axis=1) >= detector.lepton_threshold
+
+    def judge(points: np.ndarray) -> np.ndarray:
+        return ~np.any(seen & detector.contains(points), axis=1)
+
+    return CascadeSample(production.vertex, tuple(decay.flights), rows, judge)
 
 
 def recast(
@@ -115,13 +159,15 @@ def recast(
     """The BaBar mono-photon limit ``curve`` recast for ``model`` (self-consistent in ε).
 
     Per mass of the curve (or of ``masses``, GeV), ``n_events`` kinematic samples per
-    semi-visible chain (one random generator from ``seed``); about 1–3 s per mass for a
-    dark sector. Masses where nothing is excluded are flagged invalid; see
+    semi-visible chain (closed form for the fixed shapes, Monte Carlo events for general
+    chains: :func:`~nuportal.analysis.recast.chain_sampler` with ``seed``); about 1–3 s per
+    mass for a dark sector. Masses where nothing is excluded are flagged invalid; see
     :func:`~nuportal.analysis.recast.recast_curve` for the list returned.
     """
-    rng = np.random.default_rng(seed)
-
-    def sampler(m: float, chains: Sequence[Chain]) -> list[Zones | None]:
-        return [chain_zones(c, m, n_events, rng, detector) for c in chains]
-
+    sampler = chain_sampler(
+        partial(chain_zones, detector=detector),
+        partial(chain_events, detector=detector),
+        n_events,
+        seed,
+    )
     return recast_curve(model, curve, sampler, masses)

@@ -15,6 +15,13 @@ perpendicular to the beam, transverse extent taken as unlimited: the products of
 * [s_ECAL, s_end): decay between the ECAL and the end of the HCAL: the pair is seen.
 * [s_end, ∞): decay beyond the HCAL: the event looks invisible (both searches).
 
+General chains (:func:`chain_events`, Monte Carlo events): each visible final product (e,
+μ, τ, hadronic system) is judged by the zone of its production point (z): in the ECAL it
+deposits its energy there (published search: rejected; modified search: accepted if
+E_ECAL = E₀ − E_A' + Σ E of the visible products made in the ECAL stays below the cut,
+which for the fixed shape is E₀ − E_ψi − E_ψk), between the ECAL and the end of the HCAL
+it is seen, beyond it it is not.
+
 Default zones (distances in cm from the ECAL front face; *unverified* — the data README
 lists them as not found in stored pages, "check sec. II of arXiv:1710.00971"): ECAL 45 cm
 (40 X₀ Pb–Sc shashlik, 150 layers of 1.5 mm Pb + 1.5 mm Sc as commonly quoted), veto and
@@ -26,16 +33,24 @@ Exposures: 2.84e11 electrons on target (2016–2018, arXiv:1906.00176) and 9.37e
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from nuportal.analysis.limits.curves import LimitCurve
-from nuportal.analysis.recast import ChainModel, Zones, excluded_band, recast_curve
+from nuportal.analysis.recast import (
+    CascadeSample,
+    ChainModel,
+    Zones,
+    chain_sampler,
+    excluded_band,
+    recast_curve,
+    visible_rows,
+)
 from nuportal.errors import NuportalError
-from nuportal.generator.darkphoton import Chain, decay_chain, na64_production
+from nuportal.generator.darkphoton import Chain, Production, decay_chain, na64_production
 from nuportal.physics.darkphoton.production import NA64_ECAL, ShowerTarget, yield_per_electron
 
 #: signal events of a 90 % CL upper limit with no observed event and no background
@@ -86,19 +101,11 @@ def chain_zones(
     rng: np.random.Generator,
     detector: NA64Detector = NA64Detector(),
 ) -> Zones | None:
-    """Zones of ``n`` sampled events of a semi-visible ``chain`` (None for other chains)."""
-    if chain.kind != "semi-visible":
+    """Zones of ``n`` sampled events of a semi-visible ``chain`` of the fixed shape (None for
+    other chains; general chains: :func:`chain_events`)."""
+    if chain.kind != "semi-visible" or chain.cascade:
         return None
-    production = na64_production(
-        m_aprime,
-        1.0,
-        n,
-        rng,
-        detector.beam_energy,
-        detector.beam_energy - detector.energy_cut,
-        detector.ecal,
-        electrons_on_target=1.0,
-    )
+    production = _production(m_aprime, n, rng, detector)
     decay = decay_chain(production.aprime, production.vertex, replace(chain, ctau=1.0), rng)
     psi_i, psi_j, psi_k = decay.momenta[0], decay.momenta[1], decay.momenta[2]
     p_abs = np.linalg.norm(psi_j[:, 1:], axis=-1)
@@ -114,13 +121,56 @@ def chain_zones(
     return Zones(edges, passes, p_abs / chain.masses[1])
 
 
+def _production(
+    m_aprime: float, n: int, rng: np.random.Generator, detector: NA64Detector
+) -> Production:
+    return na64_production(
+        m_aprime,
+        1.0,
+        n,
+        rng,
+        detector.beam_energy,
+        detector.beam_energy - detector.energy_cut,
+        detector.ecal,
+        electrons_on_target=1.0,
+    )
+
+
+def chain_events(
+    chain: Chain,
+    m_aprime: float,
+    n: int,
+    rng: np.random.Generator,
+    detector: NA64Detector = NA64Detector(),
+) -> CascadeSample | None:
+    """Monte Carlo events of ``chain`` (any shape) for its pass probability (module
+    docstring); None for chains without a visible product or without a dark fermion."""
+    rows = visible_rows(chain)
+    if chain.kind != "semi-visible" or not rows:
+        return None
+    production = _production(m_aprime, n, rng, detector)
+    decay = decay_chain(production.aprime, production.vertex, chain, rng)
+    energies = np.stack([decay.momenta[r][:, 0] for r in rows], axis=1)
+    missing = detector.beam_energy - production.aprime[:, 0]
+
+    def judge(points: np.ndarray) -> np.ndarray:
+        in_ecal = points[..., 2] < detector.ecal_end
+        seen = points[..., 2] < detector.hcal_end
+        if not detector.modified:
+            return ~np.any(seen, axis=1)
+        e_ecal = missing + np.sum(energies * in_ecal, axis=1)
+        return ~np.any(seen & ~in_ecal, axis=1) & (e_ecal < detector.energy_cut)
+
+    return CascadeSample(production.vertex, tuple(decay.flights), rows, judge)
+
+
 def _sampler(detector: NA64Detector, n_events: int, seed: int):  # type: ignore[no-untyped-def]
-    rng = np.random.default_rng(seed)
-
-    def sampler(m: float, chains: Sequence[Chain]) -> list[Zones | None]:
-        return [chain_zones(c, m, n_events, rng, detector) for c in chains]
-
-    return sampler
+    return chain_sampler(
+        partial(chain_zones, detector=detector),
+        partial(chain_events, detector=detector),
+        n_events,
+        seed,
+    )
 
 
 def recast(

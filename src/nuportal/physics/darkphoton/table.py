@@ -33,6 +33,7 @@ import math
 from dataclasses import dataclass
 
 from nuportal.constants import PDG_ZPRIME
+from nuportal.errors import NuportalError, unknown_name_message
 from nuportal.models.dark_sector import DarkSector
 from nuportal.physics.darkphoton.fermions import FINAL_STATES, OffShellDecay
 from nuportal.physics.darkphoton.invisible import InvisibleDecay
@@ -164,18 +165,30 @@ def _expand(
     return out
 
 
-def decay_chains(sector: DarkSector, *, stable_ctau_cm: float = math.inf) -> tuple[DecayChain, ...]:
+def decay_chains(
+    sector: DarkSector,
+    *,
+    stable_ctau_cm: float = math.inf,
+    particle: str = APRIME,
+    tables: dict[str, DecayTable] | None = None,
+) -> tuple[DecayChain, ...]:
     """Every A' decay chain of ``sector``, largest branching ratio first (they sum to 1).
 
     By default the classification follows the final-state content only; with
     ``stable_ctau_cm`` (cm) a dark fermion whose proper decay length cτ exceeds it is
     treated as stable (e.g. a ψ_2 with cτ of kilometres is invisible in any detector; the
-    recasts use the lab decay lengths instead).
+    recasts use the lab decay lengths instead). ``particle``: the chains of another
+    decaying particle of the sector (a label such as ``"psi4"``; empty if it is stable);
+    ``tables``: the sector's :func:`decay_tables`, if already computed.
     """
-    tables = decay_tables(sector)
+    tables = decay_tables(sector) if tables is None else tables
+    if particle not in tables:
+        raise NuportalError(unknown_name_message("particle", particle, tuple(tables)))
+    if tables[particle].stable:
+        return ()
     dark = set(sector.labels)
     chains = []
-    for ratio, steps, final in _expand(APRIME, tables, dark, stable_ctau_cm):
+    for ratio, steps, final in _expand(particle, tables, dark, stable_ctau_cm):
         has_dark = any(f in dark for f in final)
         has_visible = any(f not in dark for f in final)
         kind = (
