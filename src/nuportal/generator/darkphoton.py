@@ -288,42 +288,61 @@ class InvisibleDalitz:
     """ψ_j → ψ_a ψ_b ψ_c sampled from the exact |M|² of
     :class:`~nuportal.physics.darkphoton.invisible.InvisibleDecay` (all diagrams).
 
-    Accept–reject on the Dalitz plane (flat phase space in s, t): s uniform, t uniform
-    within its limits, accepted with probability |M|²(s, t) (t₊ − t₋) / bound; the bound is
-    twice the largest value of ``pilot`` proposals, and the sample starts again with a
-    doubled bound if a proposal ever exceeds it (no bias kept).
+    Accept–reject on the Dalitz plane (flat phase space in s, t) in the unit square
+    s = s₋ + (s₊ − s₋) x, t = t₋(s) + (t₊(s) − t₋(s)) y, where the target is
+    |M|²(s, t) (t₊ − t₋): a cell of a ``cells`` grid is chosen with probability ∝ its
+    envelope (1.5 × the largest target at its corners and centre), (x, y) uniform in it,
+    accepted with probability target/envelope. If a proposal ever exceeds its envelope,
+    that cell's envelope is raised and the sample starts again (no bias kept).
     """
 
-    def __init__(self, decay: InvisibleDecay, pilot: int = 4000) -> None:
+    def __init__(self, decay: InvisibleDecay, cells: tuple[int, int] = (24, 12)) -> None:
         if not decay.is_open:
             raise NuportalError("InvisibleDalitz needs an open invisible decay")
         self.decay = decay
-        self.pilot = pilot
+        self.cells = cells
+        self._envelope: np.ndarray | None = None
 
-    def _propose(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, ...]:
+    def _target(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, ...]:
         m_a, m_b, m_c = self.decay.m
         lo, hi = (m_b + m_c) ** 2, (self.decay.m_parent - m_a) ** 2
-        s = rng.uniform(lo, hi, n)
+        s = lo + (hi - lo) * np.clip(x, 1e-12, 1.0 - 1e-12)
         t_lo, t_hi = self.decay.t_limits(s)
-        t = t_lo + (t_hi - t_lo) * rng.uniform(0.0, 1.0, n)
+        t = t_lo + (t_hi - t_lo) * y
         return s, t, self.decay.amplitude_squared(s, t) * (t_hi - t_lo)
+
+    def envelope(self) -> np.ndarray:
+        """Per-cell bound of the target (computed once)."""
+        if self._envelope is None:
+            nx, ny = self.cells
+            x, y = np.meshgrid(np.linspace(0, 1, 2 * nx + 1), np.linspace(0, 1, 2 * ny + 1))
+            value = self._target(x.T.ravel(), y.T.ravel())[2].reshape(2 * nx + 1, 2 * ny + 1)
+            blocks = [value[i : 2 * nx - 1 + i : 2, k : 2 * ny - 1 + k : 2]
+                      for i in range(3) for k in range(3)]  # fmt: skip
+            self._envelope = 1.5 * np.max(blocks, axis=0).ravel()
+        return self._envelope
 
     def sample(self, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """``n`` unweighted Dalitz points (s = (p_b + p_c)², t = (p_a + p_b)²) in GeV²."""
-        bound = 2.0 * float(np.max(self._propose(self.pilot, rng)[2]))
+        envelope = self.envelope()
+        nx, ny = self.cells
         while True:
             keep_s, keep_t, have = [], [], 0
             while have < n:
-                s, t, value = self._propose(max(1000, 2 * n), rng)
-                if np.any(value > bound):
+                cell = rng.choice(envelope.size, size=max(1000, 2 * n), p=envelope / envelope.sum())
+                x = (cell // ny + rng.uniform(0.0, 1.0, cell.size)) / nx
+                y = (cell % ny + rng.uniform(0.0, 1.0, cell.size)) / ny
+                s, t, value = self._target(x, y)
+                ratio = value / envelope[cell]
+                if np.any(ratio > 1.0):
+                    np.maximum.at(envelope, cell[ratio > 1.0], 1.5 * value[ratio > 1.0])
                     break
-                accept = rng.uniform(0.0, bound, len(s)) < value
+                accept = rng.uniform(0.0, 1.0, cell.size) < ratio
                 keep_s.append(s[accept])
                 keep_t.append(t[accept])
                 have += int(accept.sum())
             if have >= n:
                 return np.concatenate(keep_s)[:n], np.concatenate(keep_t)[:n]
-            bound *= 2.0
 
     def momenta(self, s: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, ...]:
         """(ψ_a, ψ_b, ψ_c) in the ψ_j rest frame (GeV), daughters in increasing index."""
@@ -368,10 +387,11 @@ def particle_chains(
     the sector's decay tables if already computed.
     """
     tables = decay_tables(sector) if tables is None else tables
+    samplers: dict[str, ThreeBodyDecay | None] = {}  # one per channel, shared by the chains
     out = []
     for chain in decay_chains(sector, particle=particle, tables=tables):
         fixed = _fixed_shape(sector, chain, tables) if particle == APRIME else None
-        out.append(fixed or _general_chain(sector, chain, tables))
+        out.append(fixed or _general_chain(sector, chain, tables, samplers))
     return sorted(out, key=lambda c: c.label)
 
 
@@ -402,7 +422,12 @@ def _sampler(sector: DarkSector, parent: str, channel: str) -> ThreeBodyDecay | 
     return OffShellDecay(sector, j, k, _LEPTONS[" ".join(words[1:])][0])
 
 
-def _general_chain(sector: DarkSector, chain: DecayChain, tables: dict[str, DecayTable]) -> Chain:
+def _general_chain(
+    sector: DarkSector,
+    chain: DecayChain,
+    tables: dict[str, DecayTable],
+    samplers: dict[str, ThreeBodyDecay | None],
+) -> Chain:
     """A :class:`Chain` with its steps from the steps of a table chain (depth first: each
     unstable product's own steps follow the step that made it, in product order)."""
     pdgs: list[int] = []
@@ -422,7 +447,9 @@ def _general_chain(sector: DarkSector, chain: DecayChain, tables: dict[str, Deca
             masses.append(mass)
             names.append(word)
         ctau = 0.0 if index == 0 and name == APRIME else tables[name].ctau_cm
-        steps.append(Step(row, len(pdgs) - first, ctau, _sampler(sector, name, channel)))
+        if text not in samplers:
+            samplers[text] = _sampler(sector, name, channel)
+        steps.append(Step(row, len(pdgs) - first, ctau, samplers[text]))
         unstable = [
             r for r in range(first, len(pdgs)) if names[r] in tables and not tables[names[r]].stable
         ]

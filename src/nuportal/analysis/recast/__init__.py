@@ -234,18 +234,30 @@ def chain_sampler(
     events: Callable[[Chain, float, int, np.random.Generator], CascadeSample | None],
     n_events: int,
     seed: int,
+    model: ChainModel | None = None,
+    eps_range: tuple[float, float] = (1e-7, 0.3),
 ) -> Callable[[float, Sequence[Chain]], list[Zones | CascadeSample | None]]:
     """``sampler(m, chains)`` for :func:`excluded_band`: ``zones(chain, m, n, rng)`` for the
-    fixed chain shapes (one generator from ``seed``), ``events(chain, m, n, rng)`` for the
-    general chains (a second generator from ``(seed, 1)``, so that the fixed shapes'
-    samples do not depend on which general chains a model has)."""
+    fixed chain shapes (``n_events`` each, one generator from ``seed``),
+    ``events(chain, m, n, rng)`` for the general chains (a second generator from
+    ``(seed, 1)``, so that the fixed shapes' samples do not depend on which general chains
+    a model has). With ``model``, a general chain gets n = max(200, n_events × its largest
+    BR at 5 ε values spread over ``eps_range``) events (the variance of η goes as BR²/n),
+    else ``n_events``.
+    """
     rng = np.random.default_rng(seed)
     rng_events = np.random.default_rng([seed, 1])
 
     def sampler(m: float, chains: Sequence[Chain]) -> list[Zones | CascadeSample | None]:
+        shares = [1.0] * len(chains)
+        if model is not None:
+            grid = [model(m, float(e)) for e in np.geomspace(*eps_range, 5)]
+            shares = [max(c.branching for c in column) for column in zip(*grid, strict=True)]
         return [
-            events(c, m, n_events, rng_events) if c.cascade else zones(c, m, n_events, rng)
-            for c in chains
+            events(c, m, max(200, int(np.ceil(n_events * share))), rng_events)
+            if c.cascade
+            else zones(c, m, n_events, rng)
+            for c, share in zip(chains, shares, strict=True)
         ]
 
     return sampler

@@ -169,5 +169,6 @@ def recast(
         partial(chain_events, detector=detector),
         n_events,
         seed,
+        model,
     )
     return recast_curve(model, curve, sampler, masses)

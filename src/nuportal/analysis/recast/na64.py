@@ -164,12 +164,13 @@ def chain_events(
     return CascadeSample(production.vertex, tuple(decay.flights), rows, judge)
 
 
-def _sampler(detector: NA64Detector, n_events: int, seed: int):  # type: ignore[no-untyped-def]
+def _sampler(detector: NA64Detector, n_events: int, seed: int, model: ChainModel):  # type: ignore[no-untyped-def]
     return chain_sampler(
         partial(chain_zones, detector=detector),
         partial(chain_events, detector=detector),
         n_events,
         seed,
+        model,
     )
 
 
@@ -187,7 +188,7 @@ def recast(
     ``detector.modified`` should stay ``False`` here (the published search rejected decays
     in the ECAL); for the modified search use :func:`reach`.
     """
-    return recast_curve(model, curve, _sampler(detector, n_events, seed), masses)
+    return recast_curve(model, curve, _sampler(detector, n_events, seed, model), masses)
 
 
 def _yield(masses: np.ndarray, detector: NA64Detector) -> np.ndarray:
@@ -250,4 +251,4 @@ def reach(
     if np.any((efficiency < 0) | (efficiency > 1)):
         raise NuportalError("the signal efficiency must lie in [0, 1]")
     norms = electrons_on_target * efficiency * _yield(m, detector)
-    return excluded_band(model, m, N90, _sampler(detector, n_events, seed), norms)
+    return excluded_band(model, m, N90, _sampler(detector, n_events, seed, model), norms)
