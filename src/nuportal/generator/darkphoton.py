@@ -246,8 +246,10 @@ class Chain:
         return tuple(row in parents for row in range(len(self.pdgs)))
 
     def threshold(self) -> float:
-        """Smallest A' mass (GeV) that decays into the first step's products."""
-        return sum(self.masses[: self.steps[0].size])
+        """Smallest A' mass (GeV) that decays into the first step's products (0 for one
+        product that carries the A' four-momentum, a hadronic system)."""
+        size = self.steps[0].size
+        return sum(self.masses[:size]) if size > 1 else 0.0
 
 
 class HadronicSystem:
