@@ -342,3 +342,38 @@ def babar_sampler(model: gen.SectorModel):  # type: ignore[no-untyped-def]
         1,
         model,
     )
+
+
+#: iDM recast edges (m_A' = 0.02, 0.1, 0.3 GeV; 5000 samples, seed 1) from the code before the
+#: general chains (commit 823a053): the fixed shapes must give them unchanged
+IDM_BEFORE = {
+    "babar": (
+        [0.0009473208640340364, 0.0009518263107028471, 0.0010053873561161005],
+        [0.22644131860951286, math.inf, 0.006362436158499834],
+    ),
+    "na64": (
+        [6.184884443847033e-05, 0.0003463186299609023, 0.0016491911579822602],
+        [math.inf, 0.047755292341865076, 0.008331593927466107],
+    ),
+}
+
+
+@pytest.mark.data
+@pytest.mark.parametrize(
+    ("module", "key"),
+    [(babar, "babar2017_monophoton_invisible"), (na64, "na64_2019_invisible")],
+)
+def test_inelastic_dm_recasts_unchanged(module: object, key: str, data_dir: Path) -> None:
+    from nuportal.analysis.limits.curves import load_curve
+
+    def idm(m: float, e: float) -> DarkSector:
+        aprime = DarkPhoton.from_parameters(mass=m, epsilon=e, alpha_dark=0.1)
+        return inelastic_dm(aprime, m1=m / 3, relative_splitting=0.4)
+
+    curve = load_curve(key, data_dir)
+    first = module.recast(  # type: ignore[attr-defined]
+        gen.SectorModel(idm), curve, n_events=5000, seed=1, masses=[0.02, 0.1, 0.3]
+    )[0]
+    lower, upper = IDM_BEFORE["babar" if module is babar else "na64"]
+    assert first.lower == pytest.approx(lower, rel=1e-12)
+    assert first.upper == pytest.approx(upper, rel=1e-12)
