@@ -225,16 +225,16 @@ class CouplingProfile:
         if roles == "auto":
             roles = ["detector"] if self.prompt else list(DEFAULT_ROLES)
         self.roles = roles
-        nodes = PROMPT_NODES if self.prompt and config["roles"] == "auto" else config["nodes"]
-        self.couplings = np.geomspace(low, high, nodes)
+        count = PROMPT_NODES if self.prompt and config["roles"] == "auto" else config["nodes"]
+        self.couplings = np.geomspace(low, high, count)
         self.sample = self._sample(low)
         self.regenerated = False
-        nodes = [self.histograms(c) for c in self.couplings]
+        at_nodes = [self.histograms(c) for c in self.couplings]
         self._nodes = {
-            name: np.array([getattr(h, name) for h in nodes])
+            name: np.array([getattr(h, name) for h in at_nodes])
             for name in ("enu_qe", "evis", "cos_theta")
         }
-        self._selected = np.array([h.selected for h in nodes])
+        self._selected = np.array([h.selected for h in at_nodes])
 
     def _model(self, coupling: float) -> Model:
         return self.family.model(
