@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nuportal.analysis.miniboone.families import FAMILIES, FERMIONS
-from nuportal.analysis.miniboone.fit import STATISTICS
+from nuportal.analysis.miniboone.fit import FITS, STATISTICS
 from nuportal.cli.options import data_dir_option
 from nuportal.errors import NuportalError
 
@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "seed": 1,
     "nodes": 7,
     "statistic": "chi2",
+    "mode": "nu",
     "dirt": None,
     "results": None,
     "scheduler": None,
@@ -61,6 +62,8 @@ def fit() -> None:
               help="Couplings reweighted per mass point before interpolation (7).")  # fmt: skip
 @click.option("--statistic", type=click.Choice(STATISTICS), default=None,
               help="Minimised statistic (chi2).")  # fmt: skip
+@click.option("--mode", type=click.Choice(FITS), default=None,
+              help="nu (default) or combined (nu + nubar, 60x60 covariance).")  # fmt: skip
 @click.option(
     "--dirt/--no-dirt",
     default=None,
@@ -97,6 +100,7 @@ def miniboone_command(card: str | None, data_dir: str | None, **given: Any) -> N
     config = fit_config(
         options["family"], fermion=options["fermion"], events=options["events"],
         seed=options["seed"], nodes=options["nodes"], statistic=options["statistic"],
+        fit=options["mode"],
         roles=_roles(options["dirt"]), data_dir=data_dir,
     )  # fmt: skip
     grid = Grid([Axis.parse(a) for a in options["grid"]]) if options["grid"] else None
@@ -131,7 +135,7 @@ def _print_best(
     coupling: str, point: dict[str, float], best: dict[str, Any], statistic: str,
     results: str, computed: int,
 ) -> None:  # fmt: skip
-    table = Table(title="MiniBooNE ν-mode fit: best point")
+    table = Table(title="MiniBooNE fit: best point")
     table.add_column("quantity")
     table.add_column("value", justify="right")
     for name, value in point.items():

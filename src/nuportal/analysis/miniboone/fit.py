@@ -53,6 +53,7 @@ from numpy.typing import NDArray
 from scipy.interpolate import PchipInterpolator
 
 from nuportal.analysis.miniboone.families import FERMIONS, Family, get_family
+from nuportal.analysis.miniboone.release import fit_modes
 from nuportal.analysis.miniboone.response import CRITERIA
 from nuportal.analysis.miniboone.reweight import reweight
 from nuportal.analysis.miniboone.signal import (
@@ -74,6 +75,7 @@ from nuportal.rates import DEFAULT_ROLES
 __all__ = [
     "CACHE_SIZE",
     "COUPLING_NODES",
+    "FITS",
     "FIT_PARAMETERS",
     "PROMPT_LENGTH",
     "PROMPT_NODES",
@@ -104,8 +106,6 @@ CACHE_SIZE = 2
 FIT_PARAMETERS = 3
 #: the contour levels drawn: nσ → Δχ² for two parameters (Wilks)
 SIGMA_LEVELS: Mapping[int, float] = {k: delta_chi2_level(sigma=k, n_params=2) for k in (1, 2, 3)}
-#: E_QE bins of the ν-mode signal
-_NU_BINS = 11
 
 
 def fit_config(
@@ -117,6 +117,7 @@ def fit_config(
     nodes: int = COUPLING_NODES,
     statistic: str = "chi2",
     release: str = "2020",
+    fit: str = "nu",
     roles: Sequence[str] | str = "auto",
     criterion: str = "r_circle1",
     coupling_range: tuple[float, float] | None = None,
@@ -138,7 +139,10 @@ def fit_config(
     statistic : {"chi2", "m2lnl"}
         What is minimised over the coupling.
     release : {"2020", "2018"}
-        The MiniBooNE release (ν mode, 18.75e20 POT generated).
+        The MiniBooNE release (the 2020 exposures are generated).
+    fit : {"nu", "combined"}
+        ν mode (as arXiv:2308.02543), or ν + ν̄ with the 60×60 covariance (events generated
+        in both beam modes; E_vis and cos θ are the ν-mode histograms).
     roles : sequence of str or "auto"
         Upscattering volumes; ``"auto"``: the detector alone where decays are prompt (see
         the module docstring), else detector and dirt.
@@ -152,6 +156,8 @@ def fit_config(
     fam = get_family(family)
     if fermion not in FERMIONS:
         raise NuportalError(unknown_name_message("fermion type", fermion, FERMIONS))
+    if fit not in FITS:
+        raise NuportalError(unknown_name_message("MiniBooNE fit", fit, FITS))
     if statistic not in STATISTICS:
         raise NuportalError(unknown_name_message("statistic", statistic, STATISTICS))
     if criterion not in CRITERIA:
@@ -169,6 +175,7 @@ def fit_config(
         "nodes": int(nodes),
         "statistic": statistic,
         "release": str(release),
+        "fit": fit,
         "roles": roles if roles == "auto" else list(roles),
         "criterion": criterion,
         "coupling_range": [float(low), float(high)],
@@ -176,9 +183,13 @@ def fit_config(
     }
 
 
+#: fits a scan can use
+FITS = ("nu", "combined")
+
+
 @lru_cache(maxsize=4)
-def _miniboone(release: str, data_dir: str | None) -> MiniBooNEFit:
-    return MiniBooNEFit(release, "nu", data_dir)
+def _miniboone(release: str, fit: str, data_dir: str | None) -> MiniBooNEFit:
+    return MiniBooNEFit(release, fit, data_dir)
 
 
 def _statistic(fit: MiniBooNEFit, name: str) -> Callable[[FloatArray], FloatArray]:
@@ -227,7 +238,8 @@ class CouplingProfile:
         self.roles = roles
         count = PROMPT_NODES if self.prompt and config["roles"] == "auto" else config["nodes"]
         self.couplings = np.geomspace(low, high, count)
-        self.sample = self._sample(low)
+        self.modes = fit_modes(config.get("fit", "nu"))
+        self.samples = self._samples(low)
         self.regenerated = False
         at_nodes = [self.histograms(c) for c in self.couplings]
         self._nodes = {
@@ -241,30 +253,44 @@ class CouplingProfile:
             {**self.masses, self.family.coupling: coupling}, self.config["fermion"]
         )
 
-    def _sample(self, coupling: float) -> ResponseSample:
+    def _samples(self, coupling: float) -> list[ResponseSample]:
         cfg = self.config
         final = self.family.final_state
-        events = generate_sample(
-            self._model(coupling), final, cfg["events"], self.seed, roles=self.roles,
-            data_dir=cfg["data_dir"],
-        )  # fmt: skip
-        rng = np.random.default_rng([self.seed, 1])
-        return fold_response(events, final, rng, cfg["criterion"], cfg["data_dir"])
+        out = []
+        for k, mode in enumerate(self.modes):
+            events = generate_sample(
+                self._model(coupling), final, cfg["events"], self.seed + k, roles=self.roles,
+                mode=mode, data_dir=cfg["data_dir"],
+            )  # fmt: skip
+            rng = np.random.default_rng([self.seed, 1, k])
+            out.append(fold_response(events, final, rng, cfg["criterion"], cfg["data_dir"]))
+        return out
+
+    def _reweighted(self, sample: ResponseSample, coupling: float, k: int) -> SignalHistograms:
+        if len(sample.events) == 0:
+            return sample.histograms()
+        rng = np.random.default_rng([self.seed, 2, k, *np.array([coupling]).view(np.uint32)])
+        new = reweight(sample.events, self.reference, self._model(coupling), rng)
+        return sample.histograms(new.weight, new.decay)
 
     def histograms(self, coupling: float) -> SignalHistograms:
-        """The signal at ``coupling`` by reweighting the sample (exact, with MC error), or by
-        regenerating when the family cannot be reweighted."""
-        if len(self.sample.events) == 0:
-            return self.sample.histograms()
+        """The signal at ``coupling`` by reweighting the samples (exact, with MC error), or by
+        regenerating when the family cannot be reweighted; E_QE of every mode of the fit."""
+        parts: list[SignalHistograms] | None = None
         if not self.regenerated:
-            rng = np.random.default_rng([self.seed, 2, *np.array([coupling]).view(np.uint32)])
             try:
-                new = reweight(self.sample.events, self.reference, self._model(coupling), rng)
+                parts = [self._reweighted(s, coupling, k) for k, s in enumerate(self.samples)]
             except NuportalError:
                 self.regenerated = True
-            else:
-                return self.sample.histograms(new.weight, new.decay)
-        return self._sample(coupling).histograms()
+        if parts is None:
+            parts = [s.histograms() for s in self._samples(coupling)]
+        return SignalHistograms(
+            np.concatenate([h.enu_qe for h in parts]),
+            np.concatenate([h.enu_qe_error for h in parts]),
+            parts[0].evis,
+            parts[0].cos_theta,
+            float(sum(h.selected for h in parts)),
+        )
 
     def _interpolate(self, name: str, couplings: FloatArray) -> FloatArray:
         nodes = self._nodes[name]
@@ -333,7 +359,7 @@ def _result(
     n_params: int = FIT_PARAMETERS,
 ) -> dict[str, Any]:
     res = fit.evaluate(histograms.enu_qe, n_params=n_params)
-    null = fit.evaluate(np.zeros(_NU_BINS), n_params=n_params)
+    null = fit.evaluate(np.zeros(fit.signal_size), n_params=n_params)
     return {
         "allowed": allowed,
         "chi2": res.chi2,
@@ -359,11 +385,10 @@ def fit_point(point: dict[str, float], config: dict[str, Any]) -> dict[str, Any]
     docstring, step 4).
     """
     family = get_family(config["family"])
-    fit = _miniboone(config["release"], config["data_dir"])
+    fit = _miniboone(config["release"], config.get("fit", "nu"), config["data_dir"])
     if not family.allowed(point):
-        empty = SignalHistograms(
-            np.zeros(_NU_BINS), np.zeros(_NU_BINS), np.zeros(22), np.zeros(20), 0.0
-        )
+        n = fit.signal_size
+        empty = SignalHistograms(np.zeros(n), np.zeros(n), np.zeros(22), np.zeros(20), 0.0)
         return _result(fit, 0.0, empty, False, allowed=False)
     profile = _profile(family, point, config)
     if family.coupling in point:

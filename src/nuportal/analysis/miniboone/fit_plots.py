@@ -88,7 +88,8 @@ def plot_spectra(
     label = (
         ", ".join(f"{k} = {v:.3g}" for k, v in point.items()) + f", c = {result['coupling']:.2g}"
     )
-    _eqe_panel(axes[0], release, "nu", np.asarray(result["enu_qe"]), label, data_dir)
+    nu_mode = np.asarray(result["enu_qe"])[:11]  # a combined fit lists ν then ν̄
+    _eqe_panel(axes[0], release, "nu", nu_mode, label, data_dir)
     table = load_evis_costheta(data_dir)
     for ax, name, axis in ((axes[1], "evis", 1), (axes[2], "cos_theta", 0)):
         signal = np.asarray(result[name])

@@ -3,7 +3,8 @@
 For a model point the prediction is built in three steps:
 
 1. **Generate** weighted events at MiniBooNE ν mode (``miniboone_numode``) for the 2020
-   exposure, :data:`EXPOSURE_POT` = 18.75×10²⁰ POT (arXiv:2006.16883), upscattering in the
+   exposure, :data:`EXPOSURE_POT` = 18.75×10²⁰ POT (arXiv:2006.16883) — or in ν̄ mode
+   (``miniboone_nubarmode``, 11.27×10²⁰ POT) for a combined fit, :data:`MODES` — upscattering in the
    detector and in the upstream dirt, decays forced into the detector
    (:class:`~nuportal.generator.run.EventGenerator`); the weights are expected events.
 2. **Fold the detector response** (:mod:`~nuportal.analysis.miniboone.response`): the first
@@ -53,6 +54,7 @@ from nuportal.rates import DEFAULT_ROLES
 __all__ = [
     "EXPERIMENT",
     "EXPOSURE_POT",
+    "MODES",
     "SIGNAL_FINAL_STATES",
     "ResponseSample",
     "SignalHistograms",
@@ -68,6 +70,11 @@ FloatArray = NDArray[np.float64]
 EXPERIMENT = "miniboone_numode"
 #: ν-mode exposure of the 2020 release [POT]
 EXPOSURE_POT = POT["2020"]["nu"]
+#: beam mode → (catalogue experiment, 2020 exposure [POT])
+MODES: dict[str, tuple[str, float]] = {
+    "nu": (EXPERIMENT, EXPOSURE_POT),
+    "nubar": ("miniboone_nubarmode", POT["2020"]["nubar"]),
+}
 #: final states a MiniBooNE signal is made of
 SIGNAL_FINAL_STATES = ("e+e-", "photon")
 _PDG_ELECTRON, _PDG_PHOTON = 11, 22
@@ -79,9 +86,10 @@ class SignalHistograms:
 
     Attributes
     ----------
-    enu_qe : ndarray, shape (11,)
-        Events per E_ν^QE bin (:data:`~nuportal.analysis.miniboone.response.EQE_EDGES`).
-    enu_qe_error : ndarray, shape (11,)
+    enu_qe : ndarray, shape (11,) or (22,)
+        Events per E_ν^QE bin (:data:`~nuportal.analysis.miniboone.response.EQE_EDGES`);
+        ν then ν̄ mode for a combined fit.
+    enu_qe_error : ndarray, same shape
         Monte Carlo error per bin, sqrt(Σ w²).
     evis : ndarray, shape (22,)
         Events per E_vis bin (:data:`~nuportal.analysis.miniboone.response.EVIS_EDGES`).
@@ -223,16 +231,20 @@ def generate_sample(
     seed: int,
     *,
     roles: Sequence[str] = DEFAULT_ROLES,
-    pot: float = EXPOSURE_POT,
+    mode: str = "nu",
     data_dir: str | os.PathLike[str] | None = None,
 ) -> Events:
-    """Weighted events of ``model`` at MiniBooNE ν mode, decays forced into the detector.
+    """Weighted events of ``model`` at MiniBooNE in beam ``mode`` (``"nu"`` or ``"nubar"``,
+    :data:`MODES`, the 2020 exposure), decays forced into the detector.
 
     Returns an empty sample (no events) when no channel of the model gives
     ``final_state`` in the detector.
     """
+    if mode not in MODES:
+        raise NuportalError(unknown_name_message("MiniBooNE beam mode", mode, MODES))
+    experiment, pot = MODES[mode]
     generator = EventGenerator(
-        model, EXPERIMENT, final_state=final_state, seed=seed, roles=roles, pot=pot,
+        model, experiment, final_state=final_state, seed=seed, roles=roles, pot=pot,
         data_dir=data_dir,
     )  # fmt: skip
     generator.allocate(n_events)
