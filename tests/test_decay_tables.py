@@ -140,3 +140,13 @@ def test_minimal_hnl_total_width_agrees_with_the_closed_form_route(m4, flavour):
     table = decay_table(build_model({"m4": m4, f"U{flavour}4": u}), "N4")
     closed = hnl_widths.total_width(m4, {flavour: u**2})
     assert table.total_width == pytest.approx(float(closed), rel=1.5e-3)
+
+
+def test_tables_are_cached_by_exact_parameters():
+    """Equal parameters give the same (immutable) table object; any change gives a new one."""
+    first = decay_table(benchmark_model(), "N4")
+    assert decay_table(benchmark_model(), "N4") is first
+    u = 1.0000001 * benchmark_model().parameters["Umu4"]
+    other = decay_table(benchmark_model(Umu4=u), "N4")
+    assert other is not first
+    assert other.total_width != first.total_width

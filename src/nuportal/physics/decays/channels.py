@@ -92,11 +92,26 @@ def decay_table(model: Model, particle: str) -> DecayTable:
     """
     if particle not in particles(model):
         raise NuportalError(unknown_name_message("particle", particle, particles(model)))
-    if particle == "Zprime":
-        return _zprime_table(model)
-    if particle == "hprime":
-        return _hprime_table(model)
-    return _heavy_table(model, model.heavy_index(particle))
+    key = (particle, tuple(sorted((k, repr(v)) for k, v in model.parameters.items())))
+    table = _TABLES.pop(key, None)
+    if table is None:
+        if particle == "Zprime":
+            table = _zprime_table(model)
+        elif particle == "hprime":
+            table = _hprime_table(model)
+        else:
+            table = _heavy_table(model, model.heavy_index(particle))
+        if len(_TABLES) >= _CACHED_TABLES:
+            del _TABLES[next(iter(_TABLES))]  # the least recently used
+    _TABLES[key] = table
+    return table
+
+
+#: decay tables of recently used models, by particle and exact parameter values (a model is
+#: a pure function of its parameters and tables are immutable): scans and reweighting ask
+#: for the tables of the same model many times
+_TABLES: dict[tuple[str, tuple[tuple[str, str], ...]], DecayTable] = {}
+_CACHED_TABLES = 256
 
 
 # ---------------------------------------------------------------------- names
