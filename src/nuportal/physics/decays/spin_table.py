@@ -92,7 +92,7 @@ class SpinTable:
     def __init__(
         self,
         density: Density,
-        nodes: tuple[int, int] = (128, 64),
+        nodes: tuple[int, int] = (64, 32),
         measure: Callable[[np.ndarray], np.ndarray] | None = None,
     ) -> None:
         self._nodes = nodes
