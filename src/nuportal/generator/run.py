@@ -4,7 +4,7 @@ A *case* is one volume × target (nucleus coherently, or a bound/free nucleon) �
 flavour × heavy lepton × its helicity. For each case :class:`EventGenerator`
 
 1. adapts a vegas map to φ(E) dσ_h/dQ² (:mod:`~nuportal.generator.production`);
-2. runs a pilot of :data:`PILOT_EVENTS` complete events to estimate the case's expected
+2. runs a pilot of up to :data:`PILOT_EVENTS` complete events to estimate the case's expected
    number of events after the decay chain and the decay-volume requirement;
 3. gives the case a share of the requested events proportional to that estimate
    (every case with a non-zero estimate gets at least :data:`MIN_EVENTS_PER_CASE`);
@@ -57,8 +57,11 @@ from nuportal.physics.upscattering import FLAVOUR_NAME, Channel, Upscattering
 from nuportal.rates import DEFAULT_ROLES, volume_targets
 from nuportal.units import C_CM_PER_NS
 
-#: complete events per case used to estimate its share
+#: complete events per case used to estimate its share: a tenth of the requested events,
+#: between these bounds (small runs, e.g. the points of a scan, would otherwise spend most of
+#: their time in pilots; 200 events estimate a share to a few per cent)
 PILOT_EVENTS = 1000
+MIN_PILOT_EVENTS = 200
 #: the smallest number of events a contributing case receives
 MIN_EVENTS_PER_CASE = 20
 #: a case generates at most this many times its share of written events
@@ -235,11 +238,12 @@ class EventGenerator:
         """
         if n_events < 1:
             raise NuportalError(f"the number of events must be at least 1, got {n_events}")
+        size = int(np.clip(n_events // 10, MIN_PILOT_EVENTS, PILOT_EVENTS))
         for case in self.cases:
-            pilot = self._events(case, PILOT_EVENTS, [])
+            pilot = self._events(case, size, [])
             case.estimate = pilot.total_weight
             case.produced = self._produced
-            case.kept = len(pilot) / PILOT_EVENTS
+            case.kept = len(pilot) / size
         total = sum(c.estimate for c in self.cases)
         for case in self.cases:
             if case.estimate <= 0:
