@@ -49,7 +49,7 @@ from nuportal.generator.events import (
 from nuportal.generator.placement import forced_decay, free_decay
 from nuportal.generator.production import ProductionSampler
 from nuportal.models import Model
-from nuportal.physics.decays.channels import decay_table
+from nuportal.physics.decays.channels import decay_table, particles
 from nuportal.physics.decays.three_body import LeptonPairDecay
 from nuportal.physics.kinematics import lab_momenta
 from nuportal.physics.nuclei import NEUTRON, PROTON
@@ -66,6 +66,14 @@ MIN_PILOT_EVENTS = 200
 MIN_EVENTS_PER_CASE = 20
 #: a case generates at most this many times its share of written events
 MAX_OVERSAMPLING = 50
+#: a mediator Z'/h' whose largest lab decay length (cτ E_max/m) is below this fraction of
+#: the smallest side of the decay volume's bounding box is "short-lived": the N decay is
+#: forced into the volume and the mediator flies from there (its products are placed at its
+#: own decay vertex; the weight counts N decays in the volume, which differs from counting
+#: mediator decays in it by boundary terms of relative size ≲ λ_M/L that largely cancel).
+#: A longer-lived mediator is "displaced": N decays freely and the mediator's decay is forced
+#: into the volume, with the exact probability as weight.
+SHORT_MEDIATOR_FRACTION = 1e-2
 #: events generated at once (bounds the memory)
 CHUNK = 100_000
 
@@ -168,6 +176,12 @@ class EventGenerator:
                     f"{', '.join(str(x) for x in self.flux.flavours)}"
                 )
         self.tables = {n.name: decay_table(model, n.name) for n in model.heavy}
+        #: proper cτ (cm) and mass (GeV) of the mediators Z', h' by PDG number
+        self._mediators = {
+            t.pdgid: (t.ctau_cm, t.mass)
+            for t in (decay_table(model, m) for m in ("Zprime", "hprime") if m in particles(model))
+        }
+        self._max_energy = max(float(self.flux.edges(f)[-1]) for f in wanted)
         self.modes = {n.name: decay_modes(model, n.name, final_state) for n in model.heavy}
         self._decays: dict[str, LeptonPairDecay] = {}
         self._daughter_modes: dict[str, list[DecayMode]] = {}
@@ -373,31 +387,43 @@ class EventGenerator:
         pick = rng.choice(len(brs), size=n, p=brs / brs.sum())
         weight = weight * brs.sum()
         self._produced = float(weight.sum())  # expected events before the decay position
-        # decay vertex
+        # decay vertex of N: forced into the decay volume (or free with --unforced); for a
+        # mode whose mediator is displaced, N decays freely and the mediator's decay is forced
         table = self.tables[case.heavy]
         p_abs = np.linalg.norm(k2[:, 1:], axis=1)
         direction = k2[:, 1:] / p_abs[:, None]
         decay_length = p_abs / heavy.mass * table.ctau_cm
-        if self.forced:
-            distance, prob = forced_decay(
-                vertex, direction, decay_length, self.decay_volume.shape, rng
-            )
-            weight = weight * prob
-        else:
-            distance = free_decay(decay_length, rng)
         t_int = np.linalg.norm(vertex - self.source, axis=1) / C_CM_PER_NS
-        t_dec = t_int + distance * k2[:, 0] / p_abs / C_CM_PER_NS
-        decay_pos = vertex + distance[:, None] * direction
-        keep = weight > 0
-        state = _State(
-            weight, prod.energy, prod.q2, vertex, t_int, decay_pos, t_dec, k1, k2, p1, p2
-        )
         pieces = []
         for m_index, mode in enumerate(case.modes):
-            sel = keep & (pick == m_index)
-            if not np.any(sel):
+            sel = np.flatnonzero(pick == m_index)
+            if not sel.size:
                 continue
-            hel = np.full(int(sel.sum()), case.helicity)
+            displaced = self.forced and self._displaced_mediator(mode)
+            if self.forced and not displaced:
+                distance, prob = forced_decay(
+                    vertex[sel], direction[sel], decay_length[sel], self.decay_volume.shape, rng
+                )
+            else:
+                distance, prob = free_decay(decay_length[sel], rng), np.ones(sel.size)
+            t_dec = t_int[sel] + distance * k2[sel, 0] / p_abs[sel] / C_CM_PER_NS
+            decay_pos = vertex[sel] + distance[:, None] * direction[sel]
+            keep = weight[sel] * prob > 0  # the line of flight misses the volume, or f = 0
+            sel, distance, prob = sel[keep], distance[keep], prob[keep]
+            group = _State(
+                weight[sel] * prob,
+                prod.energy[sel],
+                prod.q2[sel],
+                vertex[sel],
+                t_int[sel],
+                decay_pos[keep],
+                t_dec[keep],
+                k1[sel],
+                k2[sel],
+                p1[sel],
+                p2[sel],
+            )
+            hel = np.full(sel.size, case.helicity)
             sampled = sample_decay(
                 model,
                 case.heavy,
@@ -409,10 +435,16 @@ class EventGenerator:
                 weighted=self.weighted_decays,
             )
             products = lorentz.to_lab(sampled.momenta, direction[sel], k2[sel])
-            pid = process_ids[m_index] if process_ids else m_index
-            decay = (products, sampled.pdgs, sampled.conjugate)
-            group = state.select(sel)
             group.weight = group.weight * sampled.weight
+            places, factor = self._product_places(
+                mode, products, group.decay, group.t_dec, displaced
+            )
+            group.weight = group.weight * factor
+            pid = process_ids[m_index] if process_ids else m_index
+            decay = _Decay(products, sampled.pdgs, sampled.conjugate, places)
+            if displaced:  # mediators that miss the volume
+                inside = group.weight > 0
+                group, decay = group.select(inside), decay.select(inside)
             if mode.daughter >= 3:
                 pieces += self._with_daughter_decay(case, mode, group, decay, pid)
             else:
@@ -421,12 +453,58 @@ class EventGenerator:
             return _empty()
         return pieces[0] if len(pieces) == 1 else Events.concatenate(pieces)
 
+    def _displaced_mediator(self, mode: DecayMode) -> bool:
+        """Whether the mediator of a cascade mode (N → X M, M → ℓℓ) is displaced: its largest
+        lab decay length cτ E_max/m_M (E_max the largest neutrino energy of the flux) above
+        :data:`SHORT_MEDIATOR_FRACTION` of the decay volume's smallest dimension."""
+        if not mode.mediator_pdg:
+            return False
+        ctau, m_med = self._mediators[mode.mediator_pdg]
+        lo, hi = self.decay_volume.shape.bounding_box()
+        size = float(np.min(np.asarray(hi) - np.asarray(lo)))
+        return ctau * self._max_energy / m_med > SHORT_MEDIATOR_FRACTION * size
+
+    def _product_places(
+        self,
+        mode: DecayMode,
+        products: list[np.ndarray],
+        origin: np.ndarray,
+        time: np.ndarray,
+        forced: bool,
+    ) -> tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray]:
+        """Production vertices (position, time) of the decay products and the weight factor.
+
+        Every product starts at the N decay point, except the lepton pair of a cascade,
+        which starts where the mediator (row 1 of ``products``) decays: at an exponential
+        distance of mean (p/m) cτ along its flight, or, with ``forced``, inside the decay
+        volume with the probability P(M decays in the volume) as the weight factor.
+        """
+        n = len(origin)
+        places = [(origin, time)] * len(products)
+        if not mode.mediator_pdg:
+            return places, np.ones(n)
+        ctau, m_med = self._mediators[mode.mediator_pdg]
+        med = products[1]
+        p_abs = np.linalg.norm(med[:, 1:], axis=1)
+        direction = med[:, 1:] / np.where(p_abs > 0, p_abs, 1.0)[:, None]
+        length = p_abs / m_med * ctau
+        if forced:
+            distance, factor = forced_decay(
+                origin, direction, length, self.decay_volume.shape, self.rng
+            )
+        else:
+            distance, factor = free_decay(length, self.rng), np.ones(n)
+        position = origin + distance[:, None] * direction
+        later = time + distance * med[:, 0] / np.where(p_abs > 0, p_abs, 1.0) / C_CM_PER_NS
+        places[2:] = [(position, later)] * (len(products) - 2)
+        return places, factor
+
     def _with_daughter_decay(
         self,
         case: _Case,
         mode: DecayMode,
         state: _State,
-        decay: tuple[list[np.ndarray], list[np.ndarray], np.ndarray],
+        decay: _Decay,
         process_id: int,
     ) -> list[Events]:
         """Decay the heavy daughter N_j of N_i → N_j ℓℓ where it decays in the decay volume.
@@ -440,7 +518,7 @@ class EventGenerator:
         from N_j inside the volume, without changing weights. Otherwise N_j is final.
         """
         rng = self.rng
-        products, _, conj = decay
+        products, conj = decay.momenta, decay.conjugate
         name = self.model.heavy[mode.daughter - 3].name
         table = self.tables[name]
         k_j = products[0]
@@ -465,7 +543,7 @@ class EventGenerator:
         pieces = []
         escaped = ~inside
         if escaped.any():
-            sub = _subset(decay, escaped)
+            sub = decay.select(escaped)
             pieces.append(self._assemble(case, mode, state.select(escaped), sub, process_id))
         position = state.decay + distance[:, None] * direction
         time = state.t_dec + distance * k_j[:, 0] / p_abs / C_CM_PER_NS
@@ -487,13 +565,16 @@ class EventGenerator:
                     weighted=self.weighted_decays,
                 )
                 boosted = lorentz.to_lab(sampled.momenta, direction[sel], k_j[sel])
+                places, _ = self._product_places(
+                    sub_mode, boosted, position[sel], time[sel], forced=False
+                )
                 second = _Secondary(
-                    sub_mode, boosted, sampled.pdgs, sampled.conjugate, position[sel], time[sel]
+                    sub_mode, _Decay(boosted, sampled.pdgs, sampled.conjugate, places)
                 )
                 group = state.select(sel)
                 group.weight = group.weight * sampled.weight
                 pieces.append(
-                    self._assemble(case, mode, group, _subset(decay, sel), process_id, second)
+                    self._assemble(case, mode, group, decay.select(sel), process_id, second)
                 )
         return pieces
 
@@ -502,13 +583,13 @@ class EventGenerator:
         case: _Case,
         mode: DecayMode,
         state: _State,
-        decay: tuple[list[np.ndarray], list[np.ndarray], np.ndarray],
+        decay: _Decay,
         process_id: int,
         secondary: _Secondary | None = None,
     ) -> Events:
         """One Events batch: the primary particles, the decay products of ``mode`` and,
         with ``secondary``, those of the heavy daughter N_j (first product, row 4)."""
-        products, pdgs, _ = decay
+        products, pdgs = decay.momenta, decay.pdgs
         n = len(state.weight)
         heavy_pdg = self.model.heavy[self.model.heavy_index(case.heavy) - 3].pdgid
         if case.flavour < 0 and not self.model.majorana:
@@ -524,18 +605,18 @@ class EventGenerator:
             status.append(STATUS_DECAYED if cascade and i == 1 else STATUS_FINAL)
             mother.append(5 if cascade and i >= 2 else 3)  # the mediator is row 5
         momenta = [state.k1, state.p1, state.p2, state.k2, *products]
-        places = [(state.vertex, state.t_int)] * 4 + [(state.decay, state.t_dec)] * len(products)
+        places = [(state.vertex, state.t_int)] * 4 + list(decay.places)
         if secondary is not None:
             status[4] = STATUS_DECAYED
             first = len(status)
-            pdg_cols += list(secondary.pdgs)
+            pdg_cols += list(secondary.decay.pdgs)
             cascade2 = secondary.mode.mediator_pdg != 0
-            for i in range(len(secondary.pdgs)):
+            for i in range(len(secondary.decay.pdgs)):
                 status.append(STATUS_DECAYED if cascade2 and i == 1 else STATUS_FINAL)
                 mother.append(first + 1 if cascade2 and i >= 2 else 4)
-            momenta += secondary.momenta
-            places += [(secondary.position, secondary.time)] * len(secondary.momenta)
-            count += len(secondary.momenta)
+            momenta += secondary.decay.momenta
+            places += secondary.decay.places
+            count += len(secondary.decay.momenta)
 
         def stack(cols: list[np.ndarray]) -> np.ndarray:
             return np.stack(cols, axis=1).ravel()  # event-major
@@ -574,14 +655,11 @@ class EventGenerator:
 
 @dataclass
 class _Secondary:
-    """The decay of the heavy daughter N_j in a group of events."""
+    """The decay of the heavy daughter N_j in a group of events (its mediator, if any, flies
+    freely: the volume requirement is on the N_j decay point)."""
 
     mode: DecayMode
-    momenta: list[np.ndarray]
-    pdgs: list[np.ndarray]
-    conjugate: np.ndarray
-    position: np.ndarray
-    time: np.ndarray
+    decay: _Decay
 
 
 @dataclass
@@ -605,11 +683,24 @@ class _State:
         return _State(**{name: value[mask] for name, value in vars(self).items()})
 
 
-def _subset(
-    decay: tuple[list[np.ndarray], list[np.ndarray], np.ndarray], mask: np.ndarray
-) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray]:
-    products, pdgs, conj = decay
-    return [p[mask] for p in products], [p[mask] for p in pdgs], conj[mask]
+@dataclass
+class _Decay:
+    """The decay products of the heavy lepton in a group of events: lab four-momenta, PDG
+    numbers, CP conjugation and production vertices (position, time) of each product."""
+
+    momenta: list[np.ndarray]
+    pdgs: list[np.ndarray]
+    conjugate: np.ndarray
+    places: list[tuple[np.ndarray, np.ndarray]]
+
+    def select(self, mask: np.ndarray) -> _Decay:
+        """The events where ``mask`` is true."""
+        return _Decay(
+            [p[mask] for p in self.momenta],
+            [p[mask] for p in self.pdgs],
+            self.conjugate[mask],
+            [(x[mask], t[mask]) for x, t in self.places],
+        )
 
 
 def _empty() -> Events:
