@@ -201,3 +201,15 @@ def test_free_decays(data_dir) -> None:
     n = len(x)
     assert abs(x.mean() - 1) < 5 / np.sqrt(n)
     assert abs((x**2).mean() - 2) < 5 * np.sqrt(20 / n)  # Var(x²) = 24 - 4 = 20
+
+
+def test_displaced_mediator_samples_are_refused(data_dir) -> None:
+    """With a long-lived Z' the generator forces the Z' decay, not the N decay, into the
+    tank; re-placing the N decay would be wrong, so reweighting refuses such samples."""
+    slow = benchmark_model(epsilon=1.6e-6)
+    events = EventGenerator(
+        slow, "miniboone_numode", seed=2, flavours=[14], roles=("detector",), data_dir=data_dir
+    ).generate(500)
+    assert events.metadata["displaced_mediator_modes"]
+    with pytest.raises(NuportalError, match="mediator decay was forced"):
+        reweight(events, slow, slow, np.random.default_rng(0))

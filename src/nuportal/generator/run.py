@@ -363,6 +363,12 @@ class EventGenerator:
             "final_state": self.final_state,
             "decay_volume": self.decay_volume.name,
             "forced_decays": self.forced,
+            "displaced_mediator_modes": sorted(
+                m.label
+                for modes in self.modes.values()
+                for m in modes
+                if self.forced and self._displaced_mediator(m)
+            ),
             "weight": WEIGHT_DEFINITION,
             "units": {"energy": "GeV", "length": "cm", "time": "ns", "weight": "events"},
             "lifetimes_ctau_cm": {k: t.ctau_cm for k, t in self.tables.items()},

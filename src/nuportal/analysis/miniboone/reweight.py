@@ -214,6 +214,12 @@ class Reweighter:
                 f"the events have decay modes {sorted(present - simulated.keys())} that the "
                 f"generated model does not simulate for the final state {self.final_state!r}"
             )
+        displaced = sorted(present & set(meta.get("displaced_mediator_modes", ())))
+        if displaced:
+            raise NuportalError(
+                f"reweighting modes whose mediator decay was forced into the detector "
+                f"({', '.join(displaced)}) is not supported: regenerate"
+            )
         cascades = sorted(label for label in present if simulated[label].daughter >= 3)
         if cascades:
             raise NuportalError(
