@@ -55,7 +55,7 @@ from scipy.interpolate import PchipInterpolator
 from nuportal.analysis.miniboone.families import FERMIONS, Family, get_family
 from nuportal.analysis.miniboone.release import fit_modes
 from nuportal.analysis.miniboone.response import CRITERIA
-from nuportal.analysis.miniboone.reweight import reweight
+from nuportal.analysis.miniboone.reweight import NotReweightable, reweight
 from nuportal.analysis.miniboone.signal import (
     EXPERIMENT,
     ResponseSample,
@@ -280,7 +280,7 @@ class CouplingProfile:
         if not self.regenerated:
             try:
                 parts = [self._reweighted(s, coupling, k) for k, s in enumerate(self.samples)]
-            except NuportalError:
+            except NotReweightable:
                 self.regenerated = True
         if parts is None:
             parts = [s.histograms() for s in self._samples(coupling)]

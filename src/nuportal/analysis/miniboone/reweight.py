@@ -80,6 +80,12 @@ RESCALING_TOLERANCE = 1e-6
 _DECAY_PROBES = 64
 
 
+class NotReweightable(NuportalError):
+    """The change of couplings or the sample cannot be handled by reweighting (a decay
+    distribution changes, a mode opens, a heavy-daughter chain or a forced mediator decay):
+    regenerate the events instead."""
+
+
 @dataclass(frozen=True)
 class Reweighted:
     """Weights and heavy-lepton decay vertices of a sample for new couplings.
@@ -210,19 +216,19 @@ class Reweighter:
         simulated = {label: m for modes in self.modes.values() for label, m in modes.items()}
         present = {self.mode_of[p] for p in np.unique(process)}
         if present - simulated.keys():
-            raise NuportalError(
+            raise NotReweightable(
                 f"the events have decay modes {sorted(present - simulated.keys())} that the "
                 f"generated model does not simulate for the final state {self.final_state!r}"
             )
         displaced = sorted(present & set(meta.get("displaced_mediator_modes", ())))
         if displaced:
-            raise NuportalError(
+            raise NotReweightable(
                 f"reweighting modes whose mediator decay was forced into the detector "
                 f"({', '.join(displaced)}) is not supported: regenerate"
             )
         cascades = sorted(label for label in present if simulated[label].daughter >= 3)
         if cascades:
-            raise NuportalError(
+            raise NotReweightable(
                 f"reweighting chains through a heavy daughter ({', '.join(cascades)}) is not "
                 "supported: regenerate"
             )
@@ -380,7 +386,7 @@ def _branching_ratios(
     new_modes = {m.label: m for m in decay_modes(new, heavy, final_state)}
     opened = sorted(k for k in new_modes.keys() - old_modes.keys() if new_modes[k].branching > 0)
     if opened:
-        raise NuportalError(
+        raise NotReweightable(
             f"the new couplings open decay modes {opened} that the generated sample does not "
             "have; generate with couplings where they are open"
         )
@@ -391,7 +397,7 @@ def _branching_ratios(
             ratios[label] = 0.0
             continue
         if not _same_shape(generated, new, heavy, mode):
-            raise NuportalError(
+            raise NotReweightable(
                 f"the new couplings change the decay distribution of {label} (not a pure "
                 "rescaling of its amplitude); regenerate the events instead of reweighting"
             )
