@@ -7,9 +7,9 @@
     (|U_D4|² = 1 - |U_μ4|²). The same values are the defaults of the independent
     implementations of this model in GENIE (dark-neutrino module) and DarkNews.
 ``heavy_zprime_3p1``
-    A 3+1 model with a heavy Z' (1.25 GeV) and N4 = 150 MeV in the region of the
-    heavy-mediator fits of arXiv:2308.02543 (Sec. V): α_D = 0.32, ε = 6.4×10⁻³,
-    |U_μ4|² = 2×10⁻⁶ — an illustration, not the paper's best fit.
+    A 3+1 model with a heavy Z' (1.25 GeV) and N4 = 150 MeV, a heavy-mediator point of the
+    kind fitted in arXiv:2308.02543: α_D = 0.32, ε = 6.4×10⁻³, |U_μ4|² = 2×10⁻⁶ — nuportal's
+    illustration, not a value taken from the paper.
 ``minimal_hnl``
     A mixing-only Dirac HNL of 250 MeV with |U_μ4|² = 10⁻⁶ (no dark mediator).
 ``dipole``

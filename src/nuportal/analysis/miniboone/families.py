@@ -3,10 +3,12 @@
 A *family* is a documented configuration of :class:`~nuportal.models.model.Model`: which
 parameters are scanned (two masses, or a mass and the coupling), which coupling is
 profiled at each mass point, which are held fixed, and which visible final state the
-MiniBooNE signal is made of. The fixed values follow arXiv:2308.02543 (A. Abdullahi,
+MiniBooNE signal is made of. The families are those of arXiv:2308.02543 (A. Abdullahi,
 J. Hoefken Zink, M. Hostert, D. Massaro, S. Pascoli, "A panorama of new-physics
-explanations to the MiniBooNE excess", Secs. II–V) where its conventions are known, and the
-benchmarks of :mod:`nuportal.models.benchmarks` otherwise (each family says which).
+explanations to the MiniBooNE excess"); its fixed parameter values could not be retrieved,
+so the fixed values are those of arXiv:1807.09877 (light Z') and of
+:mod:`nuportal.models.benchmarks` (heavy mediators); docs/notes/miniboone_panorama_comparison.md
+compares them with the authors' public fit code (g_D = 2, |U_D4|² = 1/2, ε = 10⁻² or 8×10⁻⁴).
 
 Scan coordinates
 ----------------
@@ -24,17 +26,17 @@ Scan coordinates
 Families
 --------
 ``3+1-light-zprime``
-    On-shell N4 → ν Z', Z' → e⁺e⁻ (arXiv:1807.09877; arXiv:2308.02543, Sec. V A): Dirac N4,
+    On-shell N4 → ν Z', Z' → e⁺e⁻ (arXiv:1807.09877): Dirac N4,
     α_D = 0.25, α ε² = 2×10⁻¹⁰; scan m4 × m_Z' (m_Z' < m4) with |U_μ4|² profiled.
 ``3+1-heavy-zprime``
-    Off-shell Z' (m_Z' = 1.25 GeV), N4 → ν e⁺e⁻ (arXiv:1812.08768; arXiv:2308.02543,
-    Sec. V B): α_D = 0.32, ε = 6.4×10⁻³; scan m4 × |U_μ4|².
+    Off-shell Z' (m_Z' = 1.25 GeV), N4 → ν e⁺e⁻ (arXiv:1812.08768): α_D = 0.32 (g_D ≈ 2),
+    ε = 6.4×10⁻³ (nuportal's ``heavy_zprime_3p1`` benchmark); scan m4 × |U_μ4|².
 ``3+2-heavy-zprime``
-    N5 → N4 e⁺e⁻ through an off-shell Z' (arXiv:2308.02543, Sec. V C): m_Z' = 1.25 GeV,
+    N5 → N4 e⁺e⁻ through an off-shell Z': m_Z' = 1.25 GeV,
     α_D = 0.32, ε = 6.4×10⁻³, |U_μ5|² = |U_μ4|², |U_D4|² = |U_D5|² = 1/2 − |U_μ4|²;
     scan m5 × m4 with |U_μ4|² profiled.
 ``transition-magnetic-moment``
-    N4 → ν γ through μ_tr (arXiv:1807.09877 App.; arXiv:2308.02543, Sec. III B): no
+    N4 → ν γ through μ_tr (arXiv:1807.09877 App.): no
     mixing; scan m4 × μ_tr; single photons.
 ``3+1-light-scalar`` / ``3+1-heavy-scalar``
     N4 → ν h' with h' → e⁺e⁻ (on shell, m_h' < m4) or through an off-shell h' (m_h' = 1.25
@@ -42,11 +44,11 @@ Families
     scan m4 × m_h' (light, |U_μ4|² profiled over 10⁻¹³–10⁻⁶: the coherent h' exchange is
     strong) or m4 × |U_μ4|² (heavy).
 
-    **Not validated.** Through Higgs mixing the h' is long-lived (Γ(h' → e⁺e⁻) ∝ θ² m_e²:
-    cτ ≈ 24 km at m_h' = 48 MeV, θ = 10⁻³), while the generator places the h' decay at the
-    N decay vertex, so the light-scalar signal is not physical as configured; reweighted and
-    regenerated samples of this family also disagree (see the issue-7 note). The heavy
-    variant gives no visible signal (the off-shell h' → e⁺e⁻ is suppressed by m_e).
+    Through Higgs mixing the h' is long-lived (Γ(h' → e⁺e⁻) ∝ θ² m_e²: cτ ≈ 24 km at
+    m_h' = 48 MeV, θ = 10⁻³): the generator forces the h' decay into the detector with its
+    exact probability (samples are regenerated, not reweighted), and the light-scalar signal
+    at these values is ~10⁻⁷ events — no fit. The heavy variant gives no visible signal (the
+    off-shell h' → e⁺e⁻ is suppressed by m_e). Illustrative families, not the paper's.
 
 Every family is Dirac by default; ``fermion="majorana"`` gives its Majorana variant.
 """
@@ -71,7 +73,7 @@ FERMIONS = ("dirac", "majorana")
 
 #: α ε² of arXiv:1807.09877 (light Z')
 _ALPHA_EPSILON2_LIGHT = 2e-10
-#: heavy-mediator conventions (arXiv:2308.02543, Sec. V B; the ``heavy_zprime_3p1`` benchmark)
+#: heavy-mediator conventions (the ``heavy_zprime_3p1`` benchmark)
 _HEAVY_ZPRIME = {"mzprime": 1.25, "alphaD": 0.32, "epsilon": 6.4e-3}
 
 
