@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nuportal.analysis.miniboone.fit import SIGMA_LEVELS, FitScan
-from nuportal.analysis.miniboone.plot import _eqe_panel, _pyplot, _table_panel
+from nuportal.analysis.miniboone.plot import _eqe_panel, _finish, _pyplot, _table_panel
 from nuportal.analysis.miniboone.release import PathLike, load_evis_costheta
 from nuportal.errors import NuportalError
 
@@ -101,10 +101,4 @@ def plot_spectra(
             shape = signal * excess.sum() / signal.sum()
             ax.stairs(background + shape, edges, color="#d62728", linestyle="--",
                       label="signal shape, normalised to the excess")  # fmt: skip
-    for ax in axes:
-        ax.legend(fontsize=7, frameon=False)
-        ax.set_ylim(bottom=0)
-    fig.tight_layout()
-    if output is not None:
-        fig.savefig(output, dpi=110)
-    return fig
+    return _finish(fig, axes, output)

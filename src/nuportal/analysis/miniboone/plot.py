@@ -66,6 +66,17 @@ def _pyplot() -> Any:
     return plt
 
 
+def _finish(fig: Any, axes: Any, output: PathLike | None) -> Any:
+    """Legends and a zero floor on every panel; save to ``output`` if given."""
+    for ax in axes:
+        ax.legend(fontsize=7, frameon=False)
+        ax.set_ylim(bottom=0)
+    fig.tight_layout()
+    if output is not None:
+        fig.savefig(output, dpi=110)
+    return fig
+
+
 def _stack(ax: Any, edges: Any, layers: list[tuple[str, Any, str]]) -> Any:
     bottom = np.zeros(len(edges) - 1)
     for label, values, colour in layers:
@@ -193,10 +204,4 @@ def plot_miniboone(
             _eqe_panel(axes[0, k], release, m, panel_signal, signal_label, data_dir)
     else:
         _table_panel(axes[0, 0], variable, signal, signal_label, data_dir)
-    for ax in axes[0]:
-        ax.legend(fontsize=7, frameon=False)
-        ax.set_ylim(bottom=0)
-    fig.tight_layout()
-    if output is not None:
-        fig.savefig(output, dpi=110)
-    return fig
+    return _finish(fig, axes[0], output)
