@@ -1,7 +1,15 @@
-"""Vectorised rotations and boosts of four-momenta (E, px, py, pz), shapes (n, 4)."""
+"""Vectorised rotations and boosts of four-momenta (E, px, py, pz), shapes (n, 4).
+
+The row-by-row work of :func:`boost`, :func:`rotation_to`, :func:`rotate`, :func:`orient`
+and :func:`to_lab` runs in compiled loops (numba, cached on disk): one pass over the rows
+with no numpy temporaries.
+"""
 
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
 
 
@@ -31,25 +39,20 @@ def rotate_z_to(p4: np.ndarray, direction: np.ndarray) -> np.ndarray:
     return np.concatenate([p4[:, :1], rotated], axis=-1)
 
 
-def boost(p4: np.ndarray, parent: np.ndarray) -> np.ndarray:
-    """Boost four-vectors from the rest frame of ``parent`` (n, 4) to the frame where the
-    parent has four-momentum ``parent``."""
-    mass = np.sqrt(np.clip(parent[:, 0] ** 2 - np.sum(parent[:, 1:] ** 2, axis=-1), 0, None))
-    beta = parent[:, 1:] / parent[:, :1]
-    gamma = parent[:, 0] / mass
-    bp = np.sum(beta * p4[:, 1:], axis=-1)
-    b2 = np.sum(beta * beta, axis=-1)
-    factor = np.where(b2 > 0, (gamma - 1.0) * bp / np.where(b2 > 0, b2, 1.0), 0.0)
-    energy = gamma * (p4[:, 0] + bp)
-    space = p4[:, 1:] + (factor + gamma * p4[:, 0])[:, None] * beta
-    return np.concatenate([energy[:, None], space], axis=-1)
-
-
 def rotate_about_z(p4: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """Rotate four-vectors (n, 4) by the angles ``phi`` (n,) about the z axis."""
     c, s = np.cos(phi), np.sin(phi)
     x, y = p4[:, 1], p4[:, 2]
     return np.stack([p4[:, 0], c * x - s * y, s * x + c * y, p4[:, 3]], axis=-1)
+
+
+def boost(p4: np.ndarray, parent: np.ndarray) -> np.ndarray:
+    """Boost four-vectors from the rest frame of ``parent`` (n, 4) to the frame where the
+    parent has four-momentum ``parent``."""
+    p4, parent = _rows(p4), _rows(parent)
+    out = np.empty_like(p4)
+    _boost_rows(p4, parent, out)
+    return out
 
 
 def rotation_to(direction: np.ndarray) -> np.ndarray:
@@ -58,30 +61,31 @@ def rotation_to(direction: np.ndarray) -> np.ndarray:
 
     For d_z ≥ 0 the minimal rotation about ẑ × d̂ (Rodrigues' formula in closed form,
     R_ij = δ_ij − d_i d_j/(1 + d_z) for i, j ∈ {x, y}, R_iz = d_i, R_zj = −d_j); for d_z < 0
-    the minimal rotation to −d̂ followed by... composed with a rotation by π about x, which
-    avoids the division by 1 + d_z → 0. The two conventions differ by a rotation about d̂,
-    which is irrelevant for the azimuthally random configurations of the generator.
+    the minimal rotation to −d̂ composed with a rotation by π about x, which avoids the
+    division by 1 + d_z → 0. The two conventions differ by a rotation about d̂, which is
+    irrelevant for the azimuthally random configurations of the generator. Directions need
+    not be normalised.
     """
-    d = unit(direction)
-    flip = d[:, 2] < 0.0
-    e = np.where(flip[:, None], -d, d)
-    k = 1.0 / (1.0 + e[:, 2])
-    r = np.empty((len(d), 3, 3))
-    r[:, 0, 0] = 1.0 - e[:, 0] ** 2 * k
-    r[:, 0, 1] = r[:, 1, 0] = -e[:, 0] * e[:, 1] * k
-    r[:, 1, 1] = 1.0 - e[:, 1] ** 2 * k
-    r[:, :2, 2] = e[:, :2]
-    r[:, 2, :2] = -e[:, :2]
-    r[:, 2, 2] = e[:, 2]
-    r[flip, :, 1:] *= -1.0  # R(−d̂) · R_x(π): z → d̂
-    return r
+    direction = _rows(direction)
+    out = np.empty((len(direction), 3, 3))
+    _rotations(direction, out)
+    return out
 
 
 def rotate(p4: np.ndarray, matrices: np.ndarray) -> np.ndarray:
     """Apply rotation matrices (n, 3, 3) to the space parts of four-vectors (n, 4)."""
+    p4 = _rows(p4)
     out = np.empty_like(p4)
-    out[:, 0] = p4[:, 0]
-    out[:, 1:] = np.einsum("nij,nj->ni", matrices, p4[:, 1:])
+    _rotate_rows(p4, np.ascontiguousarray(matrices, dtype=np.float64), out)
+    return out
+
+
+def orient(p4: np.ndarray, phi: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Four-vectors (n, 4) turned by ``phi`` about z, then by :func:`rotation_to` of
+    ``direction``: ``rotate(rotate_about_z(p4, phi), rotation_to(direction))`` in one pass."""
+    p4 = _rows(p4)
+    out = np.empty_like(p4)
+    _orient_rows(p4, np.ascontiguousarray(phi, dtype=np.float64), _rows(direction), out)
     return out
 
 
@@ -89,5 +93,119 @@ def to_lab(rest: list[np.ndarray], direction: np.ndarray, parent: np.ndarray) ->
     """Decay products given in the parent's rest frame with its spin axis along +z, taken
     to the lab: +z turned to the parent's ``direction`` (its helicity axis), then boosted to
     the parent's four-momentum ``parent`` (n, 4)."""
-    matrices = rotation_to(direction)
-    return [boost(rotate(p, matrices), parent) for p in rest]
+    if not rest:
+        return []
+    products = np.ascontiguousarray(np.stack(rest), dtype=np.float64)
+    out = np.empty_like(products)
+    _to_lab_rows(products, _rows(direction), _rows(parent), out)
+    return list(out)
+
+
+def _rows(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+@numba.njit(cache=True, inline="always")
+def _rotation(d: np.ndarray, r: np.ndarray) -> None:  # pragma: no cover - compiled
+    norm = math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
+    e0, e1, e2 = d[0] / norm, d[1] / norm, d[2] / norm
+    sign = 1.0
+    if e2 < 0.0:
+        e0, e1, e2, sign = -e0, -e1, -e2, -1.0
+    k = 1.0 / (1.0 + e2)
+    r[0, 0] = 1.0 - e0 * e0 * k
+    r[1, 0] = -e0 * e1 * k
+    r[2, 0] = -e0
+    r[0, 1] = sign * r[1, 0]
+    r[1, 1] = sign * (1.0 - e1 * e1 * k)
+    r[2, 1] = -sign * e1
+    r[0, 2] = sign * e0
+    r[1, 2] = sign * e1
+    r[2, 2] = sign * e2
+
+
+@numba.njit(cache=True, inline="always")
+def _rotate_into(
+    r: np.ndarray, x: float, y: float, z: float, out: np.ndarray
+) -> None:  # pragma: no cover
+    out[1] = r[0, 0] * x + r[0, 1] * y + r[0, 2] * z
+    out[2] = r[1, 0] * x + r[1, 1] * y + r[1, 2] * z
+    out[3] = r[2, 0] * x + r[2, 1] * y + r[2, 2] * z
+
+
+@numba.njit(cache=True, inline="always")
+def _boost_into(p: np.ndarray, parent: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    e = parent[0]
+    mass = math.sqrt(max(e * e - parent[1] ** 2 - parent[2] ** 2 - parent[3] ** 2, 0.0))
+    bx, by, bz = parent[1] / e, parent[2] / e, parent[3] / e
+    b2 = bx * bx + by * by + bz * bz
+    gamma = e / mass
+    _boost_by(p, bx, by, bz, gamma, (gamma - 1.0) / b2 if b2 > 0.0 else 0.0, out)
+
+
+@numba.njit(cache=True, inline="always")
+def _boost_by(
+    p: np.ndarray, bx: float, by: float, bz: float, gamma: float, g: float, out: np.ndarray
+) -> None:  # pragma: no cover
+    """Boost by velocity β with γ and g = (γ − 1)/β² (0 at rest)."""
+    bp = bx * p[1] + by * p[2] + bz * p[3]
+    shift = g * bp + gamma * p[0]
+    out[0] = gamma * (p[0] + bp)
+    out[1] = p[1] + shift * bx
+    out[2] = p[2] + shift * by
+    out[3] = p[3] + shift * bz
+
+
+@numba.njit(cache=True)
+def _boost_rows(p4: np.ndarray, parent: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    for i in range(p4.shape[0]):
+        _boost_into(p4[i], parent[i], out[i])
+
+
+@numba.njit(cache=True)
+def _rotations(direction: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    for i in range(direction.shape[0]):
+        _rotation(direction[i], out[i])
+
+
+@numba.njit(cache=True)
+def _rotate_rows(p4: np.ndarray, r: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    for i in range(p4.shape[0]):
+        out[i, 0] = p4[i, 0]
+        _rotate_into(r[i], p4[i, 1], p4[i, 2], p4[i, 3], out[i])
+
+
+@numba.njit(cache=True)
+def _orient_rows(
+    p4: np.ndarray, phi: np.ndarray, direction: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover
+    r = np.empty((3, 3))
+    for i in range(p4.shape[0]):
+        _rotation(direction[i], r)
+        c, s = math.cos(phi[i]), math.sin(phi[i])
+        x, y = c * p4[i, 1] - s * p4[i, 2], s * p4[i, 1] + c * p4[i, 2]
+        out[i, 0] = p4[i, 0]
+        _rotate_into(r, x, y, p4[i, 3], out[i])
+
+
+@numba.njit(cache=True)
+def _to_lab_rows(
+    rest: np.ndarray, direction: np.ndarray, parent: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover
+    r = np.empty((3, 3))
+    turned = np.empty(4)
+    for i in range(direction.shape[0]):
+        _rotation(direction[i], r)
+        e = parent[i, 0]
+        mass = math.sqrt(
+            max(e * e - parent[i, 1] ** 2 - parent[i, 2] ** 2 - parent[i, 3] ** 2, 0.0)
+        )
+        bx, by, bz = parent[i, 1] / e, parent[i, 2] / e, parent[i, 3] / e
+        b2 = bx * bx + by * by + bz * bz
+        gamma = e / mass
+        g = (gamma - 1.0) / b2 if b2 > 0.0 else 0.0
+        for j in range(rest.shape[0]):
+            p = rest[j, i]
+            turned[0] = p[0]
+            _rotate_into(r, p[1], p[2], p[3], turned)
+            _boost_by(turned, bx, by, bz, gamma, g, out[j, i])

@@ -28,8 +28,10 @@ interpolation error against the exact density.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
+import numba
 import numpy as np
 
 #: density(t, u, cos θ, χ, helicity) on the unit Dalitz square (t, u) ∈ [0, 1]²
@@ -42,20 +44,6 @@ _ALONG_X = (0.0, np.pi, +1)
 _ALONG_Y = (0.0, np.pi / 2, +1)
 #: ghost cells on each side of the grid (the cubic stencil reaches two cells out)
 _PAD = 2
-
-
-def _angle(t: np.ndarray) -> np.ndarray:
-    """x = arccos(1 − 2t)/π ∈ [0, 1] for t ∈ [0, 1] (clipped)."""
-    return np.arccos(np.clip(1.0 - 2.0 * t, -1.0, 1.0)) / np.pi
-
-
-def _keys_weights(frac: np.ndarray) -> np.ndarray:
-    """Weights (n, 4) of the nodes i−1, i, i+1, i+2 for a point at i + frac (a = −1/2)."""
-    f = frac[:, None]
-    d = np.abs(np.array([-1.0, 0.0, 1.0, 2.0]) - f)
-    inner = (1.5 * d - 2.5) * d * d + 1.0
-    outer = ((-0.5 * d + 2.5) * d - 4.0) * d + 2.0
-    return np.where(d <= 1.0, inner, outer)
 
 
 def _pad(values: np.ndarray, axis: int) -> np.ndarray:
@@ -121,23 +109,11 @@ class SpinTable:
 
     def components(self, t: np.ndarray, u: np.ndarray) -> np.ndarray:
         """(A, B_z, B_x, B_y) at (t, u), shape (n, 4)."""
-        rows, wx = self._stencil(_angle(np.asarray(t, float)), self._nodes[0])
-        cols, wy = self._stencil(_angle(np.asarray(u, float)), self._nodes[1])
-        out = np.zeros((len(rows), 4))
-        for i in range(4):
-            line = np.zeros((len(rows), 4))
-            base = (rows + i) * self._width + cols
-            for j in range(4):
-                line += wy[:, j : j + 1] * np.take(self._table, base + j, axis=0)
-            out += wx[:, i : i + 1] * line
+        t = np.ascontiguousarray(t, dtype=np.float64)
+        u = np.ascontiguousarray(u, dtype=np.float64)
+        out = np.empty((len(t), 4))
+        _interpolate(self._table, self._width, self._nodes[0], self._nodes[1], t, u, out)
         return out
-
-    @staticmethod
-    def _stencil(x: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """First padded index of the 4-node stencil and its weights for x ∈ [0, 1]."""
-        s = x * n - 0.5  # node i sits at s = i
-        i = np.clip(np.floor(s), -1, n - 1)
-        return (i - 1 + _PAD).astype(np.intp), _keys_weights(s - i)
 
     def __call__(
         self,
@@ -168,36 +144,112 @@ class SpinTable:
         variation of A inside a cell: their spread is small and their mean is the integral
         of the density over the square and the sphere.
         """
-        last = self._cumulative.size - 1
-        cell = np.minimum(np.searchsorted(self._cumulative, rng.random(n)), last)
-        row, col = np.divmod(cell, self._nodes[1])
-        te, ue = self._edges
-        t = te[row] + (te[row + 1] - te[row]) * rng.random(n)
-        u = ue[col] + (ue[col + 1] - ue[col]) * rng.random(n)
-        a, bz, bx, by = self.components(t, u).T
-        b = helicity * np.stack([bx, by, bz], axis=-1) / np.where(a > 0, a, 1.0)[:, None]
-        size = np.linalg.norm(b, axis=1)
-        axis = b / np.where(size > 0, size, 1.0)[:, None]
-        axis[size == 0] = (0.0, 0.0, 1.0)
-        size = np.minimum(size, 1.0)
+        cell = rng.random(n)
+        t, u = rng.random(n), rng.random(n)
+        r, phi = rng.random(n), rng.uniform(0.0, 2.0 * np.pi, n)
+        cos_theta, chi, ratio = np.empty(n), np.empty(n), np.empty(n)
+        _sample_rows(
+            self._table, self._width, self._nodes[0], self._nodes[1], self._cumulative,
+            self._edges[0], self._edges[1], self._cell_density, helicity,
+            cell, t, u, r, phi, cos_theta, chi, ratio,
+        )  # fmt: skip
+        return t, u, cos_theta, chi, self._measure(t) * ratio
+
+
+@numba.njit(cache=True, inline="always")
+def _keys(frac: float, weights: np.ndarray) -> None:  # pragma: no cover - compiled
+    """Weights of the nodes i−1, i, i+1, i+2 for a point at i + frac (a = −1/2)."""
+    for k in range(4):
+        d = abs(k - 1.0 - frac)
+        if d <= 1.0:
+            weights[k] = (1.5 * d - 2.5) * d * d + 1.0
+        else:
+            weights[k] = ((-0.5 * d + 2.5) * d - 4.0) * d + 2.0
+
+
+@numba.njit(cache=True, inline="always")
+def _stencil(t: float, n: int, weights: np.ndarray) -> int:  # pragma: no cover - compiled
+    """First padded index of the 4-node stencil at t ∈ [0, 1], its weights in ``weights``:
+    nodes sit at x = arccos(1 − 2t)/π = (i + ½)/n."""
+    s = math.acos(min(max(1.0 - 2.0 * t, -1.0), 1.0)) / math.pi * n - 0.5
+    i = min(max(math.floor(s), -1.0), n - 1.0)
+    _keys(s - i, weights)
+    return int(i) - 1 + _PAD
+
+
+@numba.njit(cache=True, inline="always")
+def _point(
+    table: np.ndarray, width: int, nt: int, nu: int, t: float, u: float,
+    wx: np.ndarray, wy: np.ndarray, out: np.ndarray,
+) -> None:  # pragma: no cover - compiled  # fmt: skip
+    row, col = _stencil(t, nt, wx), _stencil(u, nu, wy)
+    out[:] = 0.0
+    for i in range(4):
+        base = (row + i) * width + col
+        for j in range(4):
+            w = wx[i] * wy[j]
+            for c in range(4):
+                out[c] += w * table[base + j, c]
+
+
+@numba.njit(cache=True)
+def _interpolate(
+    table: np.ndarray, width: int, nt: int, nu: int, t: np.ndarray, u: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled  # fmt: skip
+    wx, wy = np.empty(4), np.empty(4)
+    for k in range(t.size):
+        _point(table, width, nt, nu, t[k], u[k], wx, wy, out[k])
+
+
+@numba.njit(cache=True)
+def _sample_rows(
+    table: np.ndarray, width: int, nt: int, nu: int, cumulative: np.ndarray,
+    t_edges: np.ndarray, u_edges: np.ndarray, cell_density: np.ndarray, helicity: int,
+    cell_r: np.ndarray, t: np.ndarray, u: np.ndarray, r: np.ndarray, phi: np.ndarray,
+    cos_theta: np.ndarray, chi: np.ndarray, ratio: np.ndarray,
+) -> None:  # pragma: no cover - compiled  # fmt: skip
+    """The body of :meth:`SpinTable.sample`: ``t`` and ``u`` (uniform numbers on input)
+    become the drawn point, ``ratio`` the interpolated density / proposal."""
+    wx, wy, c = np.empty(4), np.empty(4), np.empty(4)
+    last = cumulative.size - 1
+    for k in range(t.size):
+        cell = min(np.searchsorted(cumulative, cell_r[k]), last)
+        row, col = cell // nu, cell % nu
+        t[k] = t_edges[row] + (t_edges[row + 1] - t_edges[row]) * t[k]
+        u[k] = u_edges[col] + (u_edges[col + 1] - u_edges[col]) * u[k]
+        _point(table, width, nt, nu, t[k], u[k], wx, wy, c)
+        a, bz, bx, by = c[0], c[1], c[2], c[3]
+        scale = helicity / a if a > 0.0 else float(helicity)
+        b0, b1, b2 = bx * scale, by * scale, bz * scale
+        size = math.sqrt(b0 * b0 + b1 * b1 + b2 * b2)
+        if size > 0.0:
+            a0, a1, a2 = b0 / size, b1 / size, b2 / size
+        else:
+            a0, a1, a2 = 0.0, 0.0, 1.0
+        size = min(size, 1.0)
         # cos ψ from (1 + s cos ψ)/2 by inverting its cumulative distribution
-        r = rng.random(n)
-        small = size < 1e-9
-        s_safe = np.where(small, 1.0, size)
-        root = np.sqrt(np.clip(1.0 - 2.0 * s_safe * (1.0 - 0.5 * s_safe - 2.0 * r), 0.0, None))
-        cos_psi = np.clip(np.where(small, 2.0 * r - 1.0, (root - 1.0) / s_safe), -1.0, 1.0)
-        phi = rng.uniform(0.0, 2.0 * np.pi, n)
-        helper = np.where(np.abs(axis[:, :1]) < 0.9, [[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]])
-        e1 = np.cross(axis, helper)
-        e1 /= np.linalg.norm(e1, axis=1)[:, None]
-        e2 = np.cross(axis, e1)
-        sin_psi = np.sqrt(np.clip(1.0 - cos_psi**2, 0.0, None))
-        d = cos_psi[:, None] * axis + sin_psi[:, None] * (
-            np.cos(phi)[:, None] * e1 + np.sin(phi)[:, None] * e2
-        )
-        cos_theta = np.clip(d[:, 2], -1.0, 1.0)
-        chi = np.arctan2(d[:, 1], -d[:, 0]) % (2.0 * np.pi)
-        spin = helicity * (bx * d[:, 0] + by * d[:, 1] + bz * d[:, 2])
-        density = self._measure(t) * np.clip(a + spin, 0.0, None)
-        proposal = self._cell_density[cell] * (1.0 + size * cos_psi) / (4.0 * np.pi)
-        return t, u, cos_theta, chi, density / np.where(proposal > 0, proposal, np.inf)
+        if size < 1e-9:
+            cos_psi = 2.0 * r[k] - 1.0
+        else:
+            root = math.sqrt(max(1.0 - 2.0 * size * (1.0 - 0.5 * size - 2.0 * r[k]), 0.0))
+            cos_psi = (root - 1.0) / size
+        cos_psi = min(max(cos_psi, -1.0), 1.0)
+        # e₁ = axis × helper, e₂ = axis × e₁
+        if abs(a0) < 0.9:
+            e0, e1, e2 = 0.0, a2, -a1
+        else:
+            e0, e1, e2 = -a2, 0.0, a0
+        norm = math.sqrt(e0 * e0 + e1 * e1 + e2 * e2)
+        e0, e1, e2 = e0 / norm, e1 / norm, e2 / norm
+        f0, f1, f2 = a1 * e2 - a2 * e1, a2 * e0 - a0 * e2, a0 * e1 - a1 * e0
+        sin_psi = math.sqrt(max(1.0 - cos_psi * cos_psi, 0.0))
+        cp, sp = math.cos(phi[k]), math.sin(phi[k])
+        d0 = cos_psi * a0 + sin_psi * (cp * e0 + sp * f0)
+        d1 = cos_psi * a1 + sin_psi * (cp * e1 + sp * f1)
+        d2 = cos_psi * a2 + sin_psi * (cp * e2 + sp * f2)
+        cos_theta[k] = min(max(d2, -1.0), 1.0)
+        chi[k] = math.atan2(d1, -d0) % (2.0 * math.pi)
+        spin = helicity * (bx * d0 + by * d1 + bz * d2)
+        proposal = cell_density[cell] * (1.0 + size * cos_psi) / (4.0 * math.pi)
+        ratio[k] = max(a + spin, 0.0) / proposal if proposal > 0.0 else 0.0
