@@ -386,7 +386,7 @@ class EventGenerator:
         phi = rng.uniform(0.0, 2.0 * np.pi, n)
         # ν along the beam, N turned by φ about it; the target at rest; p₂ by conservation
         k1[:, 1:] = k1[:, :1] * beam
-        k2 = lorentz.rotate(lorentz.rotate_about_z(k2, phi), lorentz.rotation_to(beam))
+        k2 = lorentz.orient(k2, phi, beam)
         p2 = k1 + p1 - k2
         # decay mode
         brs = np.array([m.branching for m in case.modes])

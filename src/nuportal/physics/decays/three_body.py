@@ -36,9 +36,11 @@ out of the three-body width unless ``on_shell=True`` (used to test the narrow-wi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from nuportal.constants import E_CHARGE, M_W, mass
@@ -369,18 +371,9 @@ class LeptonPairDecay:
         """Momenta (p, k₁, k₂, k₃) in the parent rest frame with k₁ at polar angle θ to the
         spin axis +z (azimuth 0) and the decay plane turned by χ about k₁."""
         p, k1, k2, k3 = self.momenta(s23, s13)
-        c, s = np.cos(chi), np.sin(chi)
-        ct = np.asarray(cos_theta, float)
-        st = np.sqrt(np.clip(1.0 - ct**2, 0.0, None))
-
-        def turn(k: np.ndarray) -> np.ndarray:
-            x = c * k[:, 1] - s * k[:, 2]  # about z by χ
-            y = s * k[:, 1] + c * k[:, 2]
-            z = k[:, 3]
-            # about y by θ: z → (sin θ, 0, cos θ)
-            return np.stack([k[:, 0], ct * x + st * z, y, -st * x + ct * z], axis=-1)
-
-        return p, turn(k1), turn(k2), turn(k3)
+        n = len(p)
+        turned = _oriented(np.stack([k1, k2, k3]), cos_theta, chi, np.zeros(n), np.ones(n))
+        return p, turned[0], turned[1], turned[2]
 
     def differential_width(
         self,
@@ -473,10 +466,10 @@ class LeptonPairDecay:
         density, tested)."""
         if not self.is_open or not self.mediators:
             raise ValueError("the channel is closed or has no coupling")
-        rate, (k1, k2, k3) = self._proposal(n, helicity, rng, conjugate, tabulated=True)
-        weight = rate * 4.0 * np.pi / self.charge_state_width
-        phi = rng.uniform(0.0, 2.0 * np.pi, n)
-        return _about_z(k1, phi), _about_z(k2, phi), _about_z(k3, phi), weight
+        rate, (k1, k2, k3) = self._proposal(
+            n, helicity, rng, conjugate, tabulated=True, turned=True
+        )
+        return k1, k2, k3, rate * 4.0 * np.pi / self.charge_state_width
 
     @property
     def charge_state_width(self) -> float:
@@ -537,7 +530,10 @@ class LeptonPairDecay:
         conjugate: bool,
         *,
         tabulated: bool = False,
+        turned: bool = False,
     ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Proposed decays: (rate / proposal density, (k₁, k₂, k₃)); with ``turned`` the
+        configuration is also turned by a uniform azimuth about the spin axis."""
         if tabulated:
             t, u, cos_theta, chi, rate = self.spin_table(conjugate).sample(size, helicity, rng)
             rate = rate / (4.0 * np.pi)  # per unit of the uniform proposal's measure
@@ -546,19 +542,58 @@ class LeptonPairDecay:
             cos_theta = rng.uniform(-1.0, 1.0, size)
             chi = rng.uniform(0.0, 2.0 * np.pi, size)
             rate = self.mapped_density(t, u, cos_theta, chi, helicity, conjugate=conjugate)
+        phi = rng.uniform(0.0, 2.0 * np.pi, size) if turned else np.zeros(size)
         s23, _ = self._s23_map(t)
         lo13, hi13 = self.s13_limits(s23)
         s13 = lo13 + (hi13 - lo13) * u
-        _, k1, k2, k3 = self.oriented_momenta(s23, s13, cos_theta, chi)
-        if conjugate:
-            flip = np.array([1.0, -1.0, -1.0, -1.0])
-            k1, k2, k3 = k1 * flip, k2 * flip, k3 * flip
-        return rate, (k1, k2, k3)
+        _, k1, k2, k3 = self.momenta(s23, s13)
+        sign = np.full(size, -1.0 if conjugate else 1.0)
+        out = _oriented(np.stack([k1, k2, k3]), cos_theta, chi, phi, sign)
+        return rate, (out[0], out[1], out[2])
 
 
 def _about_z(k: np.ndarray, phi: np.ndarray) -> np.ndarray:
     c, s = np.cos(phi), np.sin(phi)
     return np.stack([k[:, 0], c * k[:, 1] - s * k[:, 2], s * k[:, 1] + c * k[:, 2], k[:, 3]], -1)
+
+
+def _oriented(
+    k: np.ndarray, cos_theta: np.ndarray, chi: np.ndarray, phi: np.ndarray, sign: np.ndarray
+) -> np.ndarray:
+    """Momenta k (m, n, 4) in the standard orientation (k₁ along +z, k₂ in the xz-plane)
+    turned by R_z(φ) R_y(θ) R_z(χ): the decay plane by χ about k₁, k₁ to polar angle θ,
+    then the whole by φ about the spin axis; the space parts times ``sign`` (−1: the
+    parity image, for the CP-conjugate channel)."""
+    out = np.empty_like(k)
+    _orient_rows(
+        k, *(np.ascontiguousarray(a, dtype=np.float64) for a in (cos_theta, chi, phi, sign)), out
+    )
+    return out
+
+
+@numba.njit(cache=True)
+def _orient_rows(
+    k: np.ndarray,
+    cos_theta: np.ndarray,
+    chi: np.ndarray,
+    phi: np.ndarray,
+    sign: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    for i in range(k.shape[1]):
+        c, s = math.cos(chi[i]), math.sin(chi[i])
+        ct = cos_theta[i]
+        st = math.sqrt(max(1.0 - ct * ct, 0.0))
+        cp, sp = math.cos(phi[i]), math.sin(phi[i])
+        for j in range(k.shape[0]):
+            x = c * k[j, i, 1] - s * k[j, i, 2]  # about z by χ
+            y = s * k[j, i, 1] + c * k[j, i, 2]
+            z = k[j, i, 3]
+            x, z = ct * x + st * z, -st * x + ct * z  # about y by θ: z → (sin θ, 0, cos θ)
+            out[j, i, 0] = k[j, i, 0]
+            out[j, i, 1] = sign[i] * (cp * x - sp * y)  # about z by φ
+            out[j, i, 2] = sign[i] * (sp * x + cp * y)
+            out[j, i, 3] = sign[i] * z
 
 
 def _massive_exchange(
