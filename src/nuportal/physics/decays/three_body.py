@@ -565,9 +565,8 @@ def _oriented(
     then the whole by φ about the spin axis; the space parts times ``sign`` (−1: the
     parity image, for the CP-conjugate channel)."""
     out = np.empty_like(k)
-    _orient_rows(
-        k, *(np.ascontiguousarray(a, dtype=np.float64) for a in (cos_theta, chi, phi, sign)), out
-    )
+    angles = [np.ascontiguousarray(a, dtype=np.float64) for a in (cos_theta, chi, phi, sign)]
+    _orient_rows(k, angles[0], angles[1], angles[2], angles[3], out)
     return out
 
 
