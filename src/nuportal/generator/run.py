@@ -45,6 +45,7 @@ from nuportal.generator.events import (
     STATUS_TARGET,
     WEIGHT_DEFINITION,
     Events,
+    interleave,
 )
 from nuportal.generator.placement import forced_decay, free_decay
 from nuportal.generator.production import ProductionSampler
@@ -624,21 +625,22 @@ class EventGenerator:
             places += secondary.decay.places
             count += len(secondary.decay.momenta)
 
-        def stack(cols: list[np.ndarray]) -> np.ndarray:
-            return np.stack(cols, axis=1).ravel()  # event-major
-
+        e, px, py, pz = interleave(np.stack(momenta))
+        # each distinct production vertex once as (n, 4) = x, y, z, t
+        where = {id(p): np.column_stack([p[0], p[1]]) for p in places}
+        x, y, z, t = interleave(np.stack([where[id(p)] for p in places]))
         particles = {
-            "pdg": stack(pdg_cols),
-            "status": np.tile(status, n),
-            "mother": np.tile(mother, n),
-            "e": stack([m[:, 0] for m in momenta]),
-            "px": stack([m[:, 1] for m in momenta]),
-            "py": stack([m[:, 2] for m in momenta]),
-            "pz": stack([m[:, 3] for m in momenta]),
-            "x": stack([pl[0][:, 0] for pl in places]),
-            "y": stack([pl[0][:, 1] for pl in places]),
-            "z": stack([pl[0][:, 2] for pl in places]),
-            "t": stack([pl[1] for pl in places]),
+            "pdg": interleave(np.stack(pdg_cols)[:, :, None].astype(np.int32))[0],
+            "status": np.tile(np.array(status, np.int8), n),
+            "mother": np.tile(np.array(mother, np.int8), n),
+            "e": e,
+            "px": px,
+            "py": py,
+            "pz": pz,
+            "x": x,
+            "y": y,
+            "z": z,
+            "t": t,
         }
         event = {
             "weight": state.weight,

@@ -23,10 +23,10 @@ vertex_x/y/z  float64                    cm         interaction vertex (detector
 vertex_t      float64                    ns         interaction time
 decay_x/y/z   float64                    cm         decay vertex of the heavy lepton
 decay_t       float64                    ns         decay time of the heavy lepton
-pdg           list<int64>                --         PDG Monte Carlo numbers (new states: below)
-status        list<int32>                --         NuHepMC codes as in memory: 4 incoming beam,
+pdg           list<int32>                --         PDG Monte Carlo numbers (new states: below)
+status        list<int8>                 --         NuHepMC codes as in memory: 4 incoming beam,
                                                     11 target, 1 final state, 2 decayed
-mother        list<int32>                --         row of the mother within the event
+mother        list<int8>                 --         row of the mother within the event
                                                     (-1 for beam and target)
 px/py/pz/e    list<float64>              GeV        four-momentum
 x/y/z         list<float64>              cm         production vertex (the interaction vertex for
