@@ -31,6 +31,16 @@ At fixed masses a change of couplings changes three things in the weight of an e
    positions by the density ratio e^{−d/ℓ_new} ℓ_old / (e^{−d/ℓ_old} ℓ_new) is exact but
    has an unbounded variance from a prompt sample to a long-lived one. Redrawing is exact
    and costs one random number per event. Unforced samples redraw a free exponential.
+4. **Mediator decay** (cascades N → X M, M → ℓℓ through an on-shell Z' or h'). A short-lived
+   mediator's flight from the N decay point is rescaled by cτ_M,new / cτ_M,old. For a
+   *displaced* mediator the generator lets N decay freely and forces the mediator's decay
+   into the volume with its probability P_M in the weight; the N decay distance is then
+   redrawn freely and the mediator's decay forced again from the new N decay point, with
+   P_M,new / P_M,old. Events whose mediator missed the volume were not written; from an N
+   decay point inside the (convex) volume it never misses, so the sample lacks only
+   configurations with the N decaying outside the volume: samples with N made outside the
+   volume, or with more than :data:`COVERAGE_TOLERANCE` of their N decaying outside, are
+   refused. :attr:`Reweighted.visible` is where the visible pair is made.
 
 Limits and advice: events whose heavy daughter N_j decays again (N5 → N4 ℓℓ, N4 → ...)
 are refused (the daughter's own decay probability would change too). The generator writes
@@ -62,13 +72,21 @@ from nuportal.generator.events import Events
 from nuportal.generator.placement import forced_decay, free_decay
 from nuportal.models.couplings import chiral_vertex
 from nuportal.models.model import Model
-from nuportal.physics.decays.channels import decay_table
+from nuportal.physics.decays.channels import decay_table, particles
 from nuportal.physics.decays.polarised import analysing_power
+from nuportal.physics.decays.table import DecayTable
 from nuportal.physics.nuclei import NEUTRON, PROTON, Nucleus, nucleus
 from nuportal.physics.upscattering import Channel, Upscattering
 from nuportal.units import C_CM_PER_NS
 
-__all__ = ["PROBE_EVENTS", "RESCALING_TOLERANCE", "Reweighted", "Reweighter", "reweight"]
+__all__ = [
+    "COVERAGE_TOLERANCE",
+    "PROBE_EVENTS",
+    "RESCALING_TOLERANCE",
+    "Reweighted",
+    "Reweighter",
+    "reweight",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -76,14 +94,19 @@ FloatArray = NDArray[np.float64]
 PROBE_EVENTS = 64
 #: largest relative spread of a ratio that counts as a pure rescaling
 RESCALING_TOLERANCE = 1e-6
+#: largest estimated fraction of a displaced-mediator sample whose heavy leptons decay
+#: outside the decay volume: the generator drops such events when their mediator flies away
+#: from the volume, so a sample with more of them may lack events other couplings need
+#: (Monte Carlo errors of scan samples are ≥ 1 %)
+COVERAGE_TOLERANCE = 1e-3
 #: phase-space points on which the normalised decay distributions are compared
 _DECAY_PROBES = 64
 
 
 class NotReweightable(NuportalError):
     """The change of couplings or the sample cannot be handled by reweighting (a decay
-    distribution changes, a mode opens, a heavy-daughter chain or a forced mediator decay):
-    regenerate the events instead."""
+    distribution changes, a mode opens, a heavy-daughter chain, a displaced mediator of an N
+    made outside the decay volume): regenerate the events instead."""
 
 
 @dataclass(frozen=True)
@@ -98,11 +121,15 @@ class Reweighted:
         New N decay vertices (n, 3) in cm.
     decay_time : numpy.ndarray
         Their times in ns.
+    visible : numpy.ndarray
+        Production vertices (n, 3) in cm of the visible pair: the mediator's decay point for
+        a cascade N → X M, M → ℓℓ, else the N decay vertex.
     """
 
     weight: FloatArray
     decay: FloatArray
     decay_time: FloatArray
+    visible: FloatArray
 
     @property
     def effective_events(self) -> float:
@@ -112,8 +139,10 @@ class Reweighted:
         return float(np.sum(self.weight)) ** 2 / total if total > 0 else 0.0
 
     def apply(self, events: Events) -> Events:
-        """A copy of ``events`` with the new weights, and the decay vertex of the N and the
-        production vertex of every decay product moved to the new decay point."""
+        """A copy of ``events`` with the new weights, the decay vertex of the N and the
+        production vertex of every decay product moved to the new decay point, and those of
+        a cascade's lepton pair to the new mediator decay point (their times stay the N
+        decay time)."""
         n = len(events)
         event = dict(events.event)
         event["weight"] = self.weight
@@ -126,6 +155,9 @@ class Reweighted:
         products = row >= 4  # rows 0-3: ν, target, recoil, N (see nuportal.generator.events)
         for name in ("x", "y", "z", "t"):
             table[name][products] = event[f"decay_{name}"][owner[products]]
+        pair = row >= 6  # a cascade's ℓℓ (rows 4, 5: X and the mediator); else visible = decay
+        for axis, name in enumerate("xyz"):
+            table[name][pair] = self.visible[owner[pair], axis]
         return Events(event, table, events.offsets, events.processes, dict(events.metadata))
 
 
@@ -220,12 +252,6 @@ class Reweighter:
                 f"the events have decay modes {sorted(present - simulated.keys())} that the "
                 f"generated model does not simulate for the final state {self.final_state!r}"
             )
-        displaced = sorted(present & set(meta.get("displaced_mediator_modes", ())))
-        if displaced:
-            raise NotReweightable(
-                f"reweighting modes whose mediator decay was forced into the detector "
-                f"({', '.join(displaced)}) is not supported: regenerate"
-            )
         cascades = sorted(label for label in present if simulated[label].daughter >= 3)
         if cascades:
             raise NotReweightable(
@@ -233,8 +259,11 @@ class Reweighter:
                 "supported: regenerate"
             )
         self.channels = self._channels(meta["experiment"])
+        mode = np.array([simulated[label] for label in self.mode_of])[process]
+        displaced = np.isin(self.mode_of[process], list(meta.get("displaced_mediator_modes", ())))
         # forced decays: the decay volume and the generated decay-in-volume probabilities
         self.forced: tuple[Volume, FloatArray] | None = None
+        self.mediators: _Mediators | None = None
         if meta.get("forced_decays", True):
             volume = get_experiment(meta["experiment"]).volume(meta["decay_volume"]).shape
             lengths = self._lengths(generated)
@@ -242,6 +271,11 @@ class Reweighter:
                 self.vertex, self.direction, lengths, volume, np.random.default_rng(0)
             )
             self.forced = (volume, old[1])
+            if displaced.any():
+                _check_coverage(events, volume, self.vertex, displaced, old[1])
+        through = np.array([m.mediator_pdg != 0 for m in mode], dtype=bool)
+        if through.any():
+            self.mediators = _Mediators(events, generated, through, displaced, self.forced)
 
     def _channels(self, experiment: str) -> list[_Channel]:
         first = self.events.offsets[:-1]
@@ -317,13 +351,132 @@ class Reweighter:
         length = self._lengths(new)
         if self.forced is None:
             distance = free_decay(length, rng)
-        else:
+        else:  # forced into the volume, except the N of a displaced-mediator mode (free)
             volume, old = self.forced
-            distance, probability = forced_decay(self.vertex, self.direction, length, volume, rng)
-            weight *= np.divide(probability, old, out=np.zeros(len(old)), where=old > 0)
+            free = np.zeros(len(length), dtype=bool)
+            if self.mediators is not None:
+                free = self.mediators.free
+            kept = ~free
+            distance = np.empty(len(length))
+            distance[kept], probability = forced_decay(
+                self.vertex[kept], self.direction[kept], length[kept], volume, rng
+            )
+            weight[kept] *= np.divide(
+                probability, old[kept], out=np.zeros(len(probability)), where=old[kept] > 0
+            )
+            distance[free] = free_decay(length[free], rng)
         decay = self.vertex + distance[:, None] * self.direction
         time = self.events.event["vertex_t"] + distance * self.gamma_beta_inverse / C_CM_PER_NS
-        return Reweighted(weight, decay, time)
+        visible = decay
+        if self.mediators is not None:
+            visible, factor = self.mediators(new, decay, rng)
+            weight *= factor
+        return Reweighted(weight, decay, time, visible)
+
+
+class _Mediators:
+    """The events of cascade modes N → X M, M → ℓℓ: where the mediator M decays.
+
+    A short-lived mediator flies freely from the N decay point: its flight, exponential
+    with mean (p/m) cτ_M, is rescaled by cτ_M,new / cτ_M,old (exact for an exponential).
+    A *displaced* mediator (the generator's ``displaced_mediator_modes``) had its decay forced
+    into the decay volume from a freely placed N decay, with the probability P_M in the
+    weight: it is forced again from the new N decay point, the weight multiplied by
+    P_M,new / P_M,old.
+    """
+
+    def __init__(
+        self,
+        events: Events,
+        generated: Model,
+        through: NDArray[np.bool_],
+        displaced: NDArray[np.bool_],
+        forced: tuple[Volume, FloatArray] | None,
+    ) -> None:
+        first = events.offsets[:-1]
+        self.rows = np.flatnonzero(through)
+        p = events.particles
+        med = first[self.rows] + 5  # rows 4, 5: X and the mediator M; its products follow
+        self.kinds, self.kind = np.unique(np.abs(p["pdg"][med]), return_inverse=True)
+        momentum = np.stack([p[k][med] for k in ("px", "py", "pz")], axis=1)
+        p_abs = np.linalg.norm(momentum, axis=1)
+        self.direction = momentum / np.where(p_abs > 0, p_abs, 1.0)[:, None]
+        masses = np.array([_mediator_table(generated, int(k)).mass for k in self.kinds])
+        self.p_over_m = p_abs / masses[self.kind]
+        decay = np.stack([events.event[f"decay_{a}"] for a in "xyz"], axis=1)[self.rows]
+        pair = np.stack([p[a][med + 1] for a in "xyz"], axis=1)
+        self.flight = pair - decay
+        self.old_ctau = self._ctau(generated)
+        self.free = displaced & through
+        self.displaced = displaced[self.rows]
+        self.volume: Volume | None = None
+        if self.displaced.any():
+            assert forced is not None  # displaced modes exist only with forced decays
+            self.volume = forced[0]
+            d = self.displaced
+            lengths = self.p_over_m[d] * self.old_ctau[d]
+            self.old_probability = forced_decay(
+                decay[d], self.direction[d], lengths, self.volume, np.random.default_rng(0)
+            )[1]
+
+    def _ctau(self, model: Model) -> FloatArray:
+        return np.array([_mediator_table(model, int(k)).ctau_cm for k in self.kinds])[self.kind]
+
+    def __call__(
+        self, new: Model, decay: FloatArray, rng: np.random.Generator
+    ) -> tuple[FloatArray, FloatArray]:
+        """(production vertices of the mediators' products (n, 3) [cm], weight factors)."""
+        ctau = self._ctau(new)
+        visible = decay.copy()
+        factor = np.ones(len(decay))
+        rows, d = self.rows, self.displaced
+        short = rows[~d]
+        visible[short] = decay[short] + self.flight[~d] * (ctau / self.old_ctau)[~d, None]
+        if self.volume is not None:
+            lengths = self.p_over_m[d] * ctau[d]
+            origin = decay[rows[d]]
+            distance, probability = forced_decay(
+                origin, self.direction[d], lengths, self.volume, rng
+            )
+            visible[rows[d]] = origin + distance[:, None] * self.direction[d]
+            old = self.old_probability
+            factor[rows[d]] = np.divide(probability, old, out=np.zeros(len(old)), where=old > 0)
+        return visible, factor
+
+
+def _mediator_table(model: Model, pdg: int) -> DecayTable:
+    for name in particles(model):
+        table = decay_table(model, name)
+        if table.pdgid == pdg:
+            return table
+    raise NuportalError(f"the model has no mediator with PDG number {pdg}")
+
+
+def _check_coverage(
+    events: Events,
+    volume: Volume,
+    vertex: FloatArray,
+    displaced: NDArray[np.bool_],
+    inside: FloatArray,
+) -> None:
+    """Refuse a displaced-mediator sample that may lack events the new couplings need.
+
+    The generator drops events whose mediator misses the volume; from an N decay point inside
+    a convex volume it never does, so the sample holds every configuration except N decays
+    outside the volume (see :data:`COVERAGE_TOLERANCE`).
+    """
+    w = events.event["weight"][displaced]
+    if not np.all(volume.contains(vertex[displaced])):
+        raise NotReweightable(
+            "a displaced-mediator sample with heavy leptons made outside the decay volume "
+            "(e.g. in the dirt) cannot be reweighted: regenerate"
+        )
+    outside = float(np.sum(w * (1.0 - inside[displaced])) / max(float(w.sum()), 1e-300))
+    if outside > COVERAGE_TOLERANCE:
+        raise NotReweightable(
+            f"{outside:.2g} of the displaced-mediator sample's heavy leptons decay outside the "
+            f"decay volume (more than {COVERAGE_TOLERANCE:g}): regenerate"
+        )
 
 
 # ---------------------------------------------------------------------- checks
