@@ -137,29 +137,10 @@ class Events:
         """One batch from several (processes are merged; metadata of the first is kept)."""
         if not batches:
             raise ValueError("nothing to concatenate")
-        labels: list[str] = []
-        index: dict[str, int] = {}
-        events: dict[str, list[np.ndarray]] = {k: [] for k in EVENT_COLUMNS}
-        parts: dict[str, list[np.ndarray]] = {k: [] for k in PARTICLE_COLUMNS}
-        offsets = [np.zeros(1, np.int64)]
-        shift = 0
+        buffer = EventBuffer(sum(len(b) for b in batches), sum(int(b.offsets[-1]) for b in batches))
         for b in batches:
-            remap = np.array([index.setdefault(p, len(index)) for p in b.processes], np.int32)
-            labels = list(index)
-            for k in EVENT_COLUMNS:
-                col = b.event[k]
-                events[k].append(remap[col] if k == "process" and len(remap) else col)
-            for k in PARTICLE_COLUMNS:
-                parts[k].append(b.particles[k])
-            offsets.append(b.offsets[1:] + shift)
-            shift += int(b.offsets[-1])
-        return cls(
-            {k: np.concatenate(v) for k, v in events.items()},
-            {k: np.concatenate(v) for k, v in parts.items()},
-            np.concatenate(offsets),
-            tuple(labels),
-            dict(batches[0].metadata),
-        )
+            buffer.append(b)
+        return buffer.result()
 
     def select(self, mask: np.ndarray) -> Events:
         """The events where ``mask`` (length n) is true."""
@@ -174,6 +155,64 @@ class Events:
             self.processes,
             dict(self.metadata),
         )
+
+
+class EventBuffer:
+    """Batches appended into preallocated columns: the peak memory of collecting a sample is
+    the sample plus one batch (a concatenation of the batches would hold both in full).
+
+    The capacities are upper bounds; pages of the columns that are never written are not
+    resident, so generous bounds cost address space only. A batch beyond them grows the
+    columns (doubling).
+
+    Parameters
+    ----------
+    events, rows : int
+        Expected numbers of events and of particle rows.
+    """
+
+    def __init__(self, events: int, rows: int) -> None:
+        self._event = {k: np.empty(max(events, 1), t) for k, t in EVENT_COLUMNS.items()}
+        self._particles = {k: np.empty(max(rows, 1), t) for k, t in PARTICLE_COLUMNS.items()}
+        self._offsets = np.zeros(max(events, 1) + 1, np.int64)
+        self._n = self._rows = 0
+        self._labels: dict[str, int] = {}
+        self._metadata: dict[str, Any] | None = None
+
+    def append(self, batch: Events) -> None:
+        """Copy ``batch`` in (its process codes are mapped onto the merged label table)."""
+        n, rows = len(batch), int(batch.offsets[-1])
+        self._event = _room(self._event, self._n + n)
+        self._offsets = _room({"": self._offsets}, self._n + n + 1)[""]
+        self._particles = _room(self._particles, self._rows + rows)
+        remap = np.array([self._labels.setdefault(p, len(self._labels)) for p in batch.processes])
+        for k, column in self._event.items():
+            value = batch.event[k]
+            column[self._n : self._n + n] = remap[value] if k == "process" and remap.size else value
+        for k, column in self._particles.items():
+            column[self._rows : self._rows + rows] = batch.particles[k]
+        self._offsets[self._n + 1 : self._n + n + 1] = batch.offsets[1:] + self._rows
+        self._n, self._rows = self._n + n, self._rows + rows
+        if self._metadata is None:
+            self._metadata = dict(batch.metadata)
+
+    def result(self) -> Events:
+        """The collected events (views of the buffer's columns, no copy)."""
+        return Events(
+            {k: v[: self._n] for k, v in self._event.items()},
+            {k: v[: self._rows] for k, v in self._particles.items()},
+            self._offsets[: self._n + 1],
+            tuple(self._labels),
+            self._metadata or {},
+        )
+
+
+def _room(columns: dict[str, np.ndarray], size: int) -> dict[str, np.ndarray]:
+    """``columns`` with room for ``size`` entries (at least doubled when they grow)."""
+    capacity = len(next(iter(columns.values())))
+    if size <= capacity:
+        return columns
+    return {k: np.resize(v, max(size, 2 * capacity)) for k, v in columns.items()}
 
 
 def interleave(block: np.ndarray) -> np.ndarray:

@@ -44,6 +44,7 @@ from nuportal.generator.events import (
     STATUS_FINAL,
     STATUS_TARGET,
     WEIGHT_DEFINITION,
+    EventBuffer,
     Events,
     interleave,
 )
@@ -77,6 +78,8 @@ MAX_OVERSAMPLING = 50
 SHORT_MEDIATOR_FRACTION = 1e-2
 #: events generated at once (bounds the memory)
 CHUNK = 100_000
+#: particle rows per event reserved by :meth:`EventGenerator.generate` (address space only)
+ROWS_BOUND = 16
 
 
 @dataclass
@@ -309,13 +312,17 @@ class EventGenerator:
         :data:`MIN_EVENTS_PER_CASE`; events missing the decay volume are dropped) weighted
         events; Σ weights = expected number of events."""
         self.allocate(n_events)
-        parts = list(self.batches())
-        if not parts:
+        planned = sum(c.events for c in self.cases)
+        buffer = EventBuffer(planned, planned * ROWS_BOUND)
+        for batch in self.batches():
+            buffer.append(batch)
+        events = buffer.result()
+        if not len(events):
             raise NuportalError(
                 f"no event: no channel of {[n.name for n in self.model.heavy]} gives the final "
                 f"state {self.final_state!r} in {self.decay_volume.name}"
             )
-        return Events.concatenate(parts)
+        return events
 
     @property
     def statistical_error(self) -> float:
