@@ -37,7 +37,13 @@ from nuportal.errors import NuportalError
 from nuportal.models.couplings import ScalarBoson, VectorBoson, chiral_vertex
 from nuportal.models.model import Model
 from nuportal.physics import dirac
-from nuportal.physics.kinematics import lab_momenta, q2_limits, threshold_energy
+from nuportal.physics.kinematics import (
+    LabKinematics,
+    lab_kinematics,
+    q2_limits,
+    threshold_energy,
+)
+from nuportal.physics.lepton_currents import LeptonCurrents, couplings_selected
 from nuportal.physics.nuclei import NEUTRON, PROTON, Nucleus
 from nuportal.units import GEV2_TO_CM2
 
@@ -169,11 +175,26 @@ class Upscattering:
     def _dipole(self) -> tuple[complex, complex]:
         return self._pairs(np.asarray(self.model.couplings.dipole), "dipole")
 
-    def _spinors(self, k1: np.ndarray, k2: np.ndarray, hel: int) -> tuple[np.ndarray, np.ndarray]:
-        """(left row spinor, right column spinor) of the lepton line."""
-        if self._dirac_anti:
-            return dirac.bar(dirac.spinor_v(k1, +1)), dirac.spinor_v(k2, hel)
-        return dirac.bar(dirac.spinor_u(k2, hel)), dirac.spinor_u(k1, +1 if self._anti else -1)
+    @cached_property
+    def _selected(
+        self,
+    ) -> tuple[list[tuple[VectorBoson, complex]], list[tuple[ScalarBoson, complex]], complex]:
+        """(vector bosons, scalar bosons, dipole) with the one chiral coupling that the
+        incoming neutrino's chirality selects (:func:`couplings_selected`)."""
+        i_vector, i_flip = couplings_selected(self._line)
+        vectors, scalars = self._bosons
+        return (
+            [(b, (cl, cr)[i_vector]) for b, cl, cr in vectors],
+            [(b, (cl, cr)[i_flip]) for b, cl, cr in scalars],
+            self._dipole[i_flip],
+        )
+
+    @property
+    def _line(self) -> str:
+        """The lepton line of :mod:`nuportal.physics.lepton_currents`."""
+        if not self._anti:
+            return "neutrino"
+        return "majorana_antineutrino" if self.model.majorana else "dirac_antineutrino"
 
     def amplitude_squared(self, energy: ArrayLike, q2: ArrayLike, helicity: int) -> np.ndarray:
         """|M|² (spin-averaged over the target) for N helicity ``helicity`` = ±1 (GeV⁰).
@@ -182,51 +203,46 @@ class Upscattering:
         """
         e, q2a = np.broadcast_arrays(_finite(energy, "energy"), _finite(q2, "Q²"))
         shape = e.shape
-        k1, k2, p1, p2, ok = lab_momenta(e.ravel(), q2a.ravel(), self.m_lepton, self.m_target)
-        q = k1 - k2
-        left, right = self._spinors(k1, k2, helicity)
-        vectors, scalars = self._bosons
-        lv = [(b, dirac.vector_current(left, right, cl, cr)) for b, cl, cr in vectors]
-        ls = [(b, dirac.scalar_current(left, right, cl, cr)) for b, cl, cr in scalars]
-        dl = self._dipole
-        ld = None if dl == (0, 0) else dirac.dipole_current(left, right, q, *dl)
-        q2f = q2a.ravel()
+        kin = lab_kinematics(e.ravel(), q2a.ravel(), self.m_lepton, self.m_target)
+        currents = LeptonCurrents(kin, self.m_lepton, helicity, self._line)
+        q2f = np.where(kin.ok, q2a.ravel(), 0.0)
         if self.channel.regime == "coherent":
-            m2 = self._coherent(q2f, p1 + p2, lv, ls, ld)
+            m2 = self._coherent(q2f, kin, currents)
         else:
-            m2 = self._nucleon(q2f, q, p1, p2, lv, ls, ld)
-        return np.where(ok, m2, 0.0).reshape(shape)
+            m2 = self._nucleon(q2f, kin, currents)
+        return np.where(kin.ok, m2, 0.0).reshape(shape)
 
-    def _coherent(
-        self, q2: np.ndarray, psum: np.ndarray, lv: list, ls: list, ld: np.ndarray | None
-    ) -> np.ndarray:
+    def _coherent(self, q2: np.ndarray, kin: LabKinematics, cur: LeptonCurrents) -> np.ndarray:
         from nuportal.physics.form_factors import nuclear_form_factors
 
         t = self.channel.target
+        lv, ls, dipole = self._selected
         f_p, f_n = nuclear_form_factors(t, q2)
+        # (p₁ + p₂)·current with p₁ + p₂ = (2M + ν, q_x, 0, q_z)
+        psum = (2.0 * t.mass + kin.nu, kin.q_x, kin.q_z)
         amp = np.zeros(q2.shape, complex)
-        for boson, cur in lv:
-            v_p, v_n = boson.nucleon_vector_charges()
-            charge = t.z * v_p * f_p + t.n * v_n * f_n
-            amp += charge * dirac.dot(cur, psum) / (-q2 - boson.mass**2)
-        for boson, cur in ls:
-            y_p, y_n = boson.nucleon
-            charge = 2.0 * t.mass * (t.z * y_p * f_p + t.n * y_n * f_n)
-            amp -= cur * charge / (-q2 - boson.mass**2)
-        if ld is not None:
-            amp += 1j * E_CHARGE * t.z * f_p * dirac.dot(ld, psum) / q2
-        return np.abs(amp) ** 2
+        if lv:
+            charges = [(c, *b.nucleon_vector_charges(), b.mass) for b, c in lv]
+            coupling = sum(
+                c * (t.z * v_p * f_p + t.n * v_n * f_n) / (-q2 - m**2) for c, v_p, v_n, m in charges
+            )
+            amp += coupling * _dot_planar(cur.vector, psum)
+        if ls:
+            coupling = sum(
+                c
+                * 2.0
+                * t.mass
+                * (t.z * b.nucleon[0] * f_p + t.n * b.nucleon[1] * f_n)
+                / (-q2 - b.mass**2)
+                for b, c in ls
+            )
+            amp -= coupling * cur.scalar
+        if dipole != 0:
+            photon = 1j * E_CHARGE * t.z * dipole * f_p / np.where(q2 > 0, q2, 1.0)
+            amp += photon * _dot_planar(cur.dipole, psum)
+        return amp.real**2 + amp.imag**2
 
-    def _nucleon(
-        self,
-        q2: np.ndarray,
-        q: np.ndarray,
-        p1: np.ndarray,
-        p2: np.ndarray,
-        lv: list,
-        ls: list,
-        ld: np.ndarray | None,
-    ) -> np.ndarray:
+    def _nucleon(self, q2: np.ndarray, kin: LabKinematics, cur: LeptonCurrents) -> np.ndarray:
         from nuportal.physics.form_factors import (
             STRANGE_AXIAL_CHARGE,
             axial_form_factor,
@@ -236,26 +252,29 @@ class Upscattering:
 
         proton = self.channel.target is PROTON
         mass = self.m_target
+        lv, ls, dipole = self._selected
         ff = nucleon_form_factors(q2)
         f1_same, f1_other = (ff.f1p, ff.f1n) if proton else (ff.f1n, ff.f1p)
         f2_same, f2_other = (ff.f2p, ff.f2n) if proton else (ff.f2n, ff.f2p)
         g_dip = axial_form_factor(q2)
         g_pseudo = induced_pseudoscalar_form_factor(q2)
         isospin = 1.0 if proton else -1.0
-        psum = p1 + p2
+        q = np.zeros((q2.size, 4))
+        q[:, 0], q[:, 1], q[:, 3] = kin.nu, kin.q_x, kin.q_z
+        p1 = np.zeros_like(q)
+        p1[:, 0] = mass
+        p2 = p1 + q
+        psum = (2.0 * mass + kin.nu, kin.q_x, kin.q_z)
         # Γ = v̸ + s − a̸γ5 − p γ5 between on-shell nucleons, the Pauli term by the Gordon
-        # identity i σ^{νρ} q_ρ/2M → γ^ν − (p₁ + p₂)^ν/2M (q = p₂ − p₁)
-        v = np.zeros((q2.size, 4), complex)
-        a = np.zeros((q2.size, 4), complex)
-        s = np.zeros(q2.size, complex)
-        p = np.zeros(q2.size, complex)
-
-        def pauli(cur: np.ndarray, f2: np.ndarray, scale: np.ndarray) -> None:
-            nonlocal v, s
-            v = v + (f2 * scale)[:, None] * cur
-            s = s - f2 * scale * dirac.dot(cur, psum) / (2.0 * mass)
-
-        for boson, cur in lv:
+        # identity i σ^{νρ} q_ρ/2M → γ^ν − (p₁ + p₂)^ν/2M (q = p₂ − p₁); every current is a
+        # multiple of the lepton currents J (vector), S (scalar), D (dipole) or of q:
+        # v = v_J J + v_q q + v_D D, a = a_J J + a_q q
+        zero = np.zeros(q2.size, complex)
+        v_j, v_q, a_j, a_q, s, p = zero, zero, zero, zero, zero, zero
+        if lv:
+            j_q = dirac.dot(cur.vector, q)
+            j_p = _dot_planar(cur.vector, psum)
+        for boson, c in lv:
             v_u, v_d = boson.vector("u"), boson.vector("d")  # strange vector form factors vanish
             a_u, a_d, a_s = boson.axial("u"), boson.axial("d"), boson.axial("s")
             f1 = v_u * (2 * f1_same + f1_other) + v_d * (f1_same + 2 * f1_other)
@@ -267,22 +286,26 @@ class Upscattering:
             g_p = iso * g_pseudo
             # L_ν Γ^ν with Γ^ν = F1 γ^ν + i F2 σ^{νρ}q_ρ/2M − G_A γ^ν γ5 − (G_P/M) q^ν γ5,
             # minus the (L·q) q_ν Γ^ν / m² of the unitary-gauge propagator
-            scale = 1.0 / (-q2 - boson.mass**2)
-            lq = dirac.dot(cur, q) / boson.mass**2
-            v = v + (f1 * scale)[:, None] * (cur - lq[:, None] * q)
-            a = a + (g_a * scale)[:, None] * (cur - lq[:, None] * q)
-            p = p + g_p / mass * scale * (dirac.dot(cur, q) + lq * q2)
-            pauli(cur, f2, scale)
-        for boson, cur in ls:
-            y_n = boson.nucleon[0] if proton else boson.nucleon[1]
-            s = s - cur * y_n / (-q2 - boson.mass**2)
-        if ld is not None:
+            scale = c / (-q2 - boson.mass**2)
+            lq = j_q / boson.mass**2
+            v_j = v_j + (f1 + f2) * scale
+            v_q = v_q - f1 * scale * lq
+            a_j = a_j + g_a * scale
+            a_q = a_q - g_a * scale * lq
+            p = p + g_p / mass * scale * (j_q + lq * q2)
+            s = s - f2 * scale * j_p / (2.0 * mass)
+        for scalar, c in ls:
+            y_n = scalar.nucleon[0] if proton else scalar.nucleon[1]
+            s = s - c * y_n * cur.scalar / (-q2 - scalar.mass**2)
+        v = v_j[:, None] * cur.vector if lv else np.zeros((q2.size, 4), complex)
+        v += v_q[:, None] * q
+        if dipole != 0:
             f1_em, f2_em = (ff.f1p, ff.f2p) if proton else (ff.f1n, ff.f2n)
-            scale = 1j * E_CHARGE / q2
-            v = v + (f1_em * scale)[:, None] * ld
-            pauli(ld, f2_em, scale)
-        trace = dirac.bilinear_trace(v, s, a, p, p1, p2, mass)
-        m2 = 0.5 * trace.real
+            scale = 1j * E_CHARGE * dipole / np.where(q2 > 0, q2, 1.0)
+            v += ((f1_em + f2_em) * scale)[:, None] * cur.dipole
+            s = s - f2_em * scale * _dot_planar(cur.dipole, psum) / (2.0 * mass)
+        a = a_j[:, None] * cur.vector + a_q[:, None] * q if lv else np.zeros_like(v)
+        m2 = 0.5 * dirac.bilinear_trace(v, s, a, p, p1, p2, mass).real
         if self.channel.bound_in is not None:
             from nuportal.physics.form_factors import nuclear_form_factors
 
@@ -329,6 +352,11 @@ class Upscattering:
         integrand = self.dsigma_dq2(np.broadcast_to(e[:, None], q2.shape), q2, helicity) * q2
         result = np.where(above, (hi - lo) * (integrand @ weights), 0.0)
         return result.reshape(np.shape(energy)) if np.ndim(energy) else result[0]
+
+
+def _dot_planar(current: np.ndarray, vector: tuple[np.ndarray, ...]) -> np.ndarray:
+    """current·x for currents (n, 4) and x = (x⁰, x¹, 0, x³) given as (x⁰, x¹, x³)."""
+    return current[:, 0] * vector[0] - current[:, 1] * vector[1] - current[:, 3] * vector[2]
 
 
 def _finite(values: ArrayLike, what: str) -> np.ndarray:
