@@ -71,7 +71,7 @@ def main() -> None:
     by_regime: dict[str, float] = {}
     for case, n in chunks:
         rng = np.random.default_rng(3)
-        t = _cpu(lambda c=case, k=n: c.sampler.sample(k, rng))
+        t = _cpu(lambda c=case, k=n, r=rng: c.sampler.sample(k, r))
         key = case.sampler.ups.channel.regime
         by_regime[key] = by_regime.get(key, 0.0) + t
     for key, t in by_regime.items():

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -409,17 +410,32 @@ def fourier_bessel_form_factor(
         raise NuportalError("the Fourier-Bessel density has zero total charge")
 
     x = _q_fm(q2a) * radius_fm
-    # j0(x) Σ_ν (−1)^{ν+1} a_ν / ((νπ)² − x²) with one sine per point; the term of the
-    # nearest pole ν₀ (x ≥ π/2 only) in the shifted form a_ν₀ sinc(x − ν₀π)/(x(x + ν₀π))
-    nearest = np.clip(np.rint(x / np.pi), 1, coeffs.size).astype(np.intp) - 1
-    pole = (x >= 0.5 * np.pi)[..., np.newaxis] & (np.arange(coeffs.size) == nearest[..., None])
-    gap = npi**2 - x[..., np.newaxis] ** 2
-    regular = np.where(pole, 0.0, sign * coeffs / np.where(pole, 1.0, gap)).sum(axis=-1)
-    safe = np.where(x >= 0.5 * np.pi, x, 1.0)
-    near = npi[nearest]
-    shifted = coeffs[nearest] * np.sinc((safe - near) / np.pi) / (safe * (safe + near))
-    value = np.sinc(x / np.pi) * regular + np.where(x >= 0.5 * np.pi, shifted, 0.0)
-    return np.asarray(value / norm, dtype=float)
+    return _fourier_bessel_sum(x.ravel(), coeffs, npi, sign).reshape(x.shape) / norm
+
+
+@numba.njit(cache=True)
+def _fourier_bessel_sum(
+    x: np.ndarray, coeffs: np.ndarray, npi: np.ndarray, sign: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    """j0(x) Σ_ν (−1)^{ν+1} a_ν / ((νπ)² − x²) at x = qR, one sine per point; the term of
+    the nearest pole ν₀ (x ≥ π/2 only) in the shifted form a_ν₀ sinc(x − ν₀π)/(x(x + ν₀π))."""
+    out = np.empty(x.size)
+    for i in range(x.size):
+        xi = x[i]
+        nearest = -1
+        if xi >= 0.5 * np.pi:
+            nearest = min(max(int(np.rint(xi / np.pi)), 1), coeffs.size) - 1
+        regular = 0.0
+        for k in range(coeffs.size):
+            if k != nearest:
+                regular += sign[k] * coeffs[k] / (npi[k] * npi[k] - xi * xi)
+        value = regular * (np.sin(xi) / xi if xi != 0.0 else 1.0)
+        if nearest >= 0:
+            gap = xi - npi[nearest]
+            shifted = np.sin(gap) / gap if gap != 0.0 else 1.0
+            value += coeffs[nearest] * shifted / (xi * (xi + npi[nearest]))
+        out[i] = value
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
