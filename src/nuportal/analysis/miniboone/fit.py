@@ -55,7 +55,7 @@ from scipy.interpolate import PchipInterpolator
 from nuportal.analysis.miniboone.families import FERMIONS, Family, get_family
 from nuportal.analysis.miniboone.release import fit_modes
 from nuportal.analysis.miniboone.response import CRITERIA
-from nuportal.analysis.miniboone.reweight import NotReweightable, reweight
+from nuportal.analysis.miniboone.reweight import NotReweightable, Reweighter
 from nuportal.analysis.miniboone.signal import (
     EXPERIMENT,
     ResponseSample,
@@ -240,6 +240,7 @@ class CouplingProfile:
         self.couplings = np.geomspace(low, high, count)
         self.modes = fit_modes(config.get("fit", "nu"))
         self.samples = self._samples(low)
+        self._reweighters: dict[int, Reweighter] = {}
         self.regenerated = False
         at_nodes = [self.histograms(c) for c in self.couplings]
         self._nodes = {
@@ -269,8 +270,10 @@ class CouplingProfile:
     def _reweighted(self, sample: ResponseSample, coupling: float, k: int) -> SignalHistograms:
         if len(sample.events) == 0:
             return sample.histograms()
+        if k not in self._reweighters:  # built once per sample: its set-up is shared by nodes
+            self._reweighters[k] = Reweighter(sample.events, self.reference)
         rng = np.random.default_rng([self.seed, 2, k, *np.array([coupling]).view(np.uint32)])
-        new = reweight(sample.events, self.reference, self._model(coupling), rng)
+        new = self._reweighters[k](self._model(coupling), rng)
         return sample.histograms(new.weight, new.decay)
 
     def histograms(self, coupling: float) -> SignalHistograms:
