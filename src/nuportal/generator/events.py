@@ -29,6 +29,10 @@ from typing import Any
 
 import numba
 import numpy as np
+from numba.typed import List
+
+#: events per block of the compiled row filling (a block of every row stays in cache)
+_BLOCK = 512
 
 #: NuHepMC status codes used by nuportal
 STATUS_FINAL = 1
@@ -215,22 +219,40 @@ def _room(columns: dict[str, np.ndarray], size: int) -> dict[str, np.ndarray]:
     return {k: np.resize(v, max(size, 2 * capacity)) for k, v in columns.items()}
 
 
-def interleave(block: np.ndarray) -> np.ndarray:
-    """Event-major columns from per-row blocks: ``block`` (m, n, c) holds column c of row j
-    of event i at [j, i, c]; the result (c, n·m) holds it at [c, i·m + j] (the particle-table
-    order). One compiled pass (the numpy equivalent, a stack of strided column views, is
-    about twice as slow)."""
-    block = np.ascontiguousarray(block)
-    m, n, c = block.shape
-    out = np.empty((c, n * m), dtype=block.dtype)
-    _interleave(block, out)
+def row_columns(
+    momenta: list[np.ndarray], places: list[tuple[np.ndarray, np.ndarray]]
+) -> dict[str, np.ndarray]:
+    """The float columns ``e, px, py, pz, x, y, z, t`` of the particle table of ``n`` events
+    with the same rows: row j has four-momentum ``momenta[j]`` (n, 4) and production vertex
+    ``places[j]`` = (position (n, 3) in cm, time (n,) in ns). Rows may share a place (the
+    same arrays). One compiled pass over the events, in blocks that stay in cache."""
+    index: dict[int, int] = {}
+    unique: list[tuple[np.ndarray, np.ndarray]] = []
+    for place in places:
+        if index.setdefault(id(place[0]), len(unique)) == len(unique):
+            unique.append(place)
+    which = np.array([index[id(position)] for position, _ in places], np.int64)
+    positions = List([np.ascontiguousarray(p, np.float64) for p, _ in unique])
+    times = List([np.ascontiguousarray(t, np.float64) for _, t in unique])
+    rows = List([np.ascontiguousarray(m, np.float64) for m in momenta])
+    size = len(momenta[0]) * len(momenta)
+    out = {k: np.empty(size) for k in ("e", "px", "py", "pz", "x", "y", "z", "t")}
+    _fill_rows(rows, positions, times, which, *out.values())
     return out
 
 
 @numba.njit(cache=True)
-def _interleave(block: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
-    m, n, c = block.shape
-    for i in range(n):
+def _fill_rows(
+    rows: List, positions: List, times: List, which: np.ndarray, *out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    e, px, py, pz, x, y, z, t = out
+    m, n = len(rows), rows[0].shape[0]
+    for start in range(0, n, _BLOCK):
+        stop = min(start + _BLOCK, n)
         for j in range(m):
-            for k in range(c):
-                out[k, i * m + j] = block[j, i, k]
+            p, position, time = rows[j], positions[which[j]], times[which[j]]
+            for i in range(start, stop):
+                r = i * m + j
+                e[r], px[r], py[r], pz[r] = p[i, 0], p[i, 1], p[i, 2], p[i, 3]
+                x[r], y[r], z[r] = position[i, 0], position[i, 1], position[i, 2]
+                t[r] = time[i]

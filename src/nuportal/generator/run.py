@@ -46,7 +46,7 @@ from nuportal.generator.events import (
     WEIGHT_DEFINITION,
     EventBuffer,
     Events,
-    interleave,
+    row_columns,
 )
 from nuportal.generator.placement import forced_decay, free_decay
 from nuportal.generator.production import ProductionSampler
@@ -632,22 +632,11 @@ class EventGenerator:
             places += secondary.decay.places
             count += len(secondary.decay.momenta)
 
-        e, px, py, pz = interleave(np.stack(momenta))
-        # each distinct production vertex once as (n, 4) = x, y, z, t
-        where = {id(p): np.column_stack([p[0], p[1]]) for p in places}
-        x, y, z, t = interleave(np.stack([where[id(p)] for p in places]))
         particles = {
-            "pdg": interleave(np.stack(pdg_cols)[:, :, None].astype(np.int32))[0],
+            "pdg": np.stack(pdg_cols, axis=1).ravel(),
             "status": np.tile(np.array(status, np.int8), n),
             "mother": np.tile(np.array(mother, np.int8), n),
-            "e": e,
-            "px": px,
-            "py": py,
-            "pz": pz,
-            "x": x,
-            "y": y,
-            "z": z,
-            "t": t,
+            **row_columns(momenta, places),
         }
         event = {
             "weight": state.weight,
