@@ -12,6 +12,7 @@ eigenstates χ_+ = (cos θ/2, e^{iφ} sin θ/2), χ_- = (-e^{-iφ} sin θ/2, cos
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 _I2 = np.eye(2, dtype=complex)
@@ -156,30 +157,18 @@ def dipole_current(
 EPSILON_TRACE = complex(np.trace(GAMMA[0] @ GAMMA[1] @ GAMMA[2] @ GAMMA[3] @ GAMMA5))
 
 
-def _det4(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """det of the 4 × 4 matrices with rows a, b, c, d (..., 4), by 2 × 2 minors."""
-    m = {
-        (i, j): c[..., i] * d[..., j] - c[..., j] * d[..., i]
-        for i in range(4)
-        for j in range(i + 1, 4)
-    }
-    cof = {
-        (0, 1): m[2, 3],
-        (0, 2): -m[1, 3],
-        (0, 3): m[1, 2],
-        (1, 2): m[0, 3],
-        (1, 3): -m[0, 2],
-        (2, 3): m[0, 1],
-    }
-    return sum(
-        ((a[..., i] * b[..., j] - a[..., j] * b[..., i]) * minor for (i, j), minor in cof.items()),
-        start=np.zeros(np.broadcast_shapes(a.shape, b.shape, c.shape, d.shape)[:-1], complex),
-    )
-
-
 def trace_gamma5(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
     """Tr[a̸ b̸ c̸ d̸ γ5] for four-vectors (..., 4) (complex allowed)."""
-    return EPSILON_TRACE * _det4(lower(a), lower(b), lower(c), lower(d))
+    rows = _rows(a, b, c, d)
+    return EPSILON_TRACE * _epsilon_rows(rows[0]).reshape(rows[1])
+
+
+def _rows(*vectors: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Four-vectors (..., 4) broadcast and stacked as complex (n, len(vectors), 4), and the
+    broadcast shape without the Lorentz index."""
+    shape = np.broadcast_shapes(*(np.shape(x) for x in vectors))
+    flat = [np.broadcast_to(x, shape).reshape(-1, 4) for x in vectors]
+    return np.stack(flat, axis=1).astype(complex), shape[:-1]
 
 
 def bilinear_trace(
@@ -200,18 +189,64 @@ def bilinear_trace(
     v–p, s–a and s–p interferences vanish. Cheaper than building Γ as 4 × 4 matrices; the
     tests compare both.
     """
-    vc, ac = np.conj(v), np.conj(a)
+    scalars = [np.asarray(x)[..., None] * np.ones(4) for x in (s, p)]
+    rows = _rows(v, a, p1, p2, *scalars)
+    return _bilinear_trace_kernel(rows[0], float(mass)).reshape(rows[1])
+
+
+@numba.njit(cache=True)
+def _mdot(x: np.ndarray, y: np.ndarray) -> complex:  # pragma: no cover - compiled
+    return x[0] * y[0] - x[1] * y[1] - x[2] * y[2] - x[3] * y[3]
+
+
+@numba.njit(cache=True)
+def _epsilon(
+    a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray
+) -> complex:  # pragma: no cover - compiled
+    """Tr[a̸ b̸ c̸ d̸ γ5] / EPSILON_TRACE: the determinant of the lowered rows, by 2 × 2 minors."""
+    sign = np.array([1.0, -1.0, -1.0, -1.0])
+    la, lb, lc, ld = a * sign, b * sign, c * sign, d * sign
+    total = 0j
+    for i, j, k, m, parity in (
+        (0, 1, 2, 3, 1.0),
+        (0, 2, 1, 3, -1.0),
+        (0, 3, 1, 2, 1.0),
+        (1, 2, 0, 3, 1.0),
+        (1, 3, 0, 2, -1.0),
+        (2, 3, 0, 1, 1.0),
+    ):
+        total += parity * (la[i] * lb[j] - la[j] * lb[i]) * (lc[k] * ld[m] - lc[m] * ld[k])
+    return total
+
+
+@numba.njit(cache=True)
+def _epsilon_rows(rows: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    out = np.empty(len(rows), np.complex128)
+    for n in range(len(rows)):
+        out[n] = _epsilon(rows[n, 0], rows[n, 1], rows[n, 2], rows[n, 3])
+    return out
+
+
+@numba.njit(cache=True)
+def _bilinear_trace_kernel(rows: np.ndarray, mass: float) -> np.ndarray:  # pragma: no cover
+    """One event at a time, the terms of :func:`bilinear_trace`; rows[n] = (v, a, p₁, p₂,
+    s × 1, p × 1)."""
+    out = np.empty(len(rows), np.complex128)
     m2 = mass * mass
-    pp = dot(p1, p2)
-
-    def tensor(x: np.ndarray, y: np.ndarray) -> np.ndarray:  # Tr[x̸ p̸₁ y̸ p̸₂] / 4
-        return dot(x, p1) * dot(y, p2) + dot(x, p2) * dot(y, p1) - dot(x, y) * pp
-
-    vv = 4.0 * (tensor(v, vc) + m2 * dot(v, vc))
-    aa = 4.0 * (tensor(a, ac) - m2 * dot(a, ac))
-    ss = 4.0 * np.abs(s) ** 2 * (pp + m2)
-    pps = 4.0 * np.abs(p) ** 2 * (pp - m2)
-    vs = 4.0 * mass * (np.conj(s) * (dot(v, p1) + dot(v, p2)) + s * (dot(vc, p1) + dot(vc, p2)))
-    ap = 4.0 * mass * (np.conj(p) * (dot(a, p1) - dot(a, p2)) + p * (dot(ac, p1) - dot(ac, p2)))
-    va = trace_gamma5(v, p1, ac, p2) + trace_gamma5(a, p1, vc, p2)
-    return vv + aa + ss + pps + vs + ap + va
+    for n in range(len(rows)):
+        vn, an, k1, k2 = rows[n, 0], rows[n, 1], rows[n, 2], rows[n, 3]
+        sn, pn = rows[n, 4, 0], rows[n, 5, 0]
+        vc, ac = np.conj(vn), np.conj(an)
+        pp = _mdot(k1, k2)
+        v1, v2, a1, a2 = _mdot(vn, k1), _mdot(vn, k2), _mdot(an, k1), _mdot(an, k2)
+        vc1, vc2, ac1, ac2 = np.conj(v1), np.conj(v2), np.conj(a1), np.conj(a2)
+        # Tr[x̸ p̸₁ y̸ p̸₂] / 4 = (x·p₁)(y·p₂) + (x·p₂)(y·p₁) − (x·y)(p₁·p₂)
+        vv = 4.0 * (v1 * vc2 + v2 * vc1 - _mdot(vn, vc) * pp + m2 * _mdot(vn, vc))
+        aa = 4.0 * (a1 * ac2 + a2 * ac1 - _mdot(an, ac) * pp - m2 * _mdot(an, ac))
+        ss = 4.0 * abs(sn) ** 2 * (pp + m2)
+        pps = 4.0 * abs(pn) ** 2 * (pp - m2)
+        vs = 4.0 * mass * (np.conj(sn) * (v1 + v2) + sn * (vc1 + vc2))
+        ap = 4.0 * mass * (np.conj(pn) * (a1 - a2) + pn * (ac1 - ac2))
+        va = EPSILON_TRACE * (_epsilon(vn, k1, ac, k2) + _epsilon(an, k1, vc, k2))
+        out[n] = vv + aa + ss + pps + vs + ap + va
+    return out
