@@ -237,22 +237,29 @@ def sample_decay(
         decay = pair_decay(model, heavy, mode)
         if cache is not None:
             cache[mode.label] = decay
+
+    def draw(count: int, h: int, conj: bool) -> tuple[np.ndarray, ...]:
+        if weighted:
+            return decay.sample_weighted(count, h, rng, conjugate=conj)
+        return (*decay.sample(count, h, rng, conjugate=conj), np.ones(count))
+
     k1, k2, k3 = (np.empty((n, 4)) for _ in range(3))
     weight = np.ones(n)
     for h in (-1, 1):
         for conj in (False, True):
             sel = (helicity == h) & (conjugate == conj)
             count = int(sel.sum())
-            if count and weighted:
-                k1[sel], k2[sel], k3[sel], weight[sel] = decay.sample_weighted(
-                    count, h, rng, conjugate=conj
-                )
+            if count == n:  # one group: the sampler's arrays as they are
+                k1, k2, k3, weight = draw(count, h, conj)
             elif count:
-                k1[sel], k2[sel], k3[sel] = decay.sample(count, h, rng, conjugate=conj)
+                k1[sel], k2[sel], k3[sel], weight[sel] = draw(count, h, conj)
     beta, gamma = _LEPTON_PDG[mode.lepton], _LEPTON_PDG[mode.plus or mode.lepton]
     # particle channel: X ℓ_β⁻(k2) ℓ_γ⁺(k3); conjugate: X̄ ℓ_β⁺(k2) ℓ_γ⁻(k3) → written ℓ⁻, ℓ⁺
-    c = conjugate[:, None]
-    minus, plus = np.where(c, k3, k2), np.where(c, k2, k3)
+    if conjugate.any():
+        c = conjugate[:, None]
+        minus, plus = np.where(c, k3, k2), np.where(c, k2, k3)
+    else:
+        minus, plus = k2, k3
     sign = np.where(conjugate, -1, 1)
     momenta, pdg = [k1], [sign * mode.daughter_pdg]
     if mode.mediator_pdg:

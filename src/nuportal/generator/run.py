@@ -410,8 +410,9 @@ class EventGenerator:
         t_int = np.linalg.norm(vertex - self.source, axis=1) / C_CM_PER_NS
         pieces = []
         for m_index, mode in enumerate(case.modes):
-            sel = np.flatnonzero(pick == m_index)
-            if not sel.size:
+            sel = _rows_where(pick == m_index)
+            count = len(pick[sel])
+            if not count:
                 continue
             displaced = self.forced and self._displaced_mediator(mode)
             if self.forced and not displaced:
@@ -419,25 +420,29 @@ class EventGenerator:
                     vertex[sel], direction[sel], decay_length[sel], self.decay_volume.shape, rng
                 )
             else:
-                distance, prob = free_decay(decay_length[sel], rng), np.ones(sel.size)
+                distance, prob = free_decay(decay_length[sel], rng), np.ones(count)
             t_dec = t_int[sel] + distance * k2[sel, 0] / p_abs[sel] / C_CM_PER_NS
             decay_pos = vertex[sel] + distance[:, None] * direction[sel]
-            keep = weight[sel] * prob > 0  # the line of flight misses the volume, or f = 0
-            sel, distance, prob = sel[keep], distance[keep], prob[keep]
+            keep = _rows_where(weight[sel] * prob > 0)  # the flight misses the volume, or f = 0
+            if isinstance(keep, np.ndarray):
+                sel = np.arange(n)[sel][keep]
+                distance, prob, decay_pos, t_dec = (
+                    a[keep] for a in (distance, prob, decay_pos, t_dec)
+                )
             group = _State(
                 weight[sel] * prob,
                 prod.energy[sel],
                 prod.q2[sel],
                 vertex[sel],
                 t_int[sel],
-                decay_pos[keep],
-                t_dec[keep],
+                decay_pos,
+                t_dec,
                 k1[sel],
                 k2[sel],
                 p1[sel],
                 p2[sel],
             )
-            hel = np.full(sel.size, case.helicity)
+            hel = np.full(len(group.weight), case.helicity)
             sampled = sample_decay(
                 model,
                 case.heavy,
@@ -655,6 +660,12 @@ class EventGenerator:
         }
         offsets = np.arange(n + 1, dtype=np.int64) * count
         return Events(event, particles, offsets)
+
+
+def _rows_where(mask: np.ndarray) -> np.ndarray | slice:
+    """Index of the rows where ``mask`` is true: all rows as a slice (views, no copies) when
+    every row is selected, else their positions."""
+    return slice(None) if mask.all() else np.flatnonzero(mask)
 
 
 @dataclass
