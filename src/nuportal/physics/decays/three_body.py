@@ -214,22 +214,8 @@ class LeptonPairDecay:
 
         k₁ along +z, k₂ in the xz-plane. Shapes (n, 4).
         """
-        big, m1, m2, m3 = self.m_parent, self.m_daughter, self.m_minus, self.m_plus
-        e1 = (big**2 + m1**2 - s23) / (2 * big)
-        e2 = (big**2 + m2**2 - s13) / (2 * big)
-        e3 = big - e1 - e2
-        p1 = np.sqrt(np.clip(e1**2 - m1**2, 0.0, None))
-        p2 = np.sqrt(np.clip(e2**2 - m2**2, 0.0, None))
-        p3sq = np.clip(e3**2 - m3**2, 0.0, None)
-        denom = np.where(p1 * p2 > 0, 2 * p1 * p2, 1.0)
-        cos12 = np.clip((p3sq - p1**2 - p2**2) / denom, -1.0, 1.0)
-        sin12 = np.sqrt(1.0 - cos12**2)
-        zero = np.zeros_like(s23)
-        p = np.stack([np.full_like(s23, big), zero, zero, zero], axis=-1)
-        k1 = np.stack([e1, zero, zero, p1], axis=-1)
-        k2 = np.stack([e2, p2 * sin12, zero, p2 * cos12], axis=-1)
-        k3 = p - k1 - k2
-        return p, k1, k2, k3
+        n = len(s23)
+        return self.oriented_momenta(s23, s13, np.ones(n), np.zeros(n))
 
     def s13_limits(self, s23: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Dalitz limits of s₁₃ at fixed s₂₃ (PDG Kinematics, Eq. (49.23))."""
@@ -366,14 +352,32 @@ class LeptonPairDecay:
 
     # ------------------------------------------------------------------ polarised decays
     def oriented_momenta(
-        self, s23: np.ndarray, s13: np.ndarray, cos_theta: np.ndarray, chi: np.ndarray
+        self,
+        s23: np.ndarray,
+        s13: np.ndarray,
+        cos_theta: np.ndarray,
+        chi: np.ndarray,
+        phi: np.ndarray | None = None,
+        *,
+        conjugate: bool = False,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Momenta (p, k₁, k₂, k₃) in the parent rest frame with k₁ at polar angle θ to the
-        spin axis +z (azimuth 0) and the decay plane turned by χ about k₁."""
-        p, k1, k2, k3 = self.momenta(s23, s13)
-        n = len(p)
-        turned = _oriented(np.stack([k1, k2, k3]), cos_theta, chi, np.zeros(n), np.ones(n))
-        return p, turned[0], turned[1], turned[2]
+        spin axis +z (azimuth 0) and the decay plane turned by χ about k₁: the standard
+        orientation of :meth:`momenta` turned by R_z(φ) R_y(θ) R_z(χ), with ``phi`` (default 0)
+        a last turn of the whole about the spin axis; ``conjugate`` gives the parity image
+        (the CP-conjugate channel). One compiled pass."""
+        n = len(s23)
+        angles = np.empty((4, n))
+        angles[0], angles[1] = cos_theta, chi
+        angles[2] = 0.0 if phi is None else phi
+        angles[3] = -1.0 if conjugate else 1.0
+        masses = np.array([self.m_parent, self.m_daughter, self.m_minus, self.m_plus])
+        k = np.empty((3, n, 4))
+        s23, s13 = (np.ascontiguousarray(a, np.float64) for a in (s23, s13))
+        _dalitz_rows(masses, s23, s13, angles, k)
+        p = np.zeros((n, 4))
+        p[:, 0] = self.m_parent
+        return p, k[0], k[1], k[2]
 
     def differential_width(
         self,
@@ -542,14 +546,12 @@ class LeptonPairDecay:
             cos_theta = rng.uniform(-1.0, 1.0, size)
             chi = rng.uniform(0.0, 2.0 * np.pi, size)
             rate = self.mapped_density(t, u, cos_theta, chi, helicity, conjugate=conjugate)
-        phi = rng.uniform(0.0, 2.0 * np.pi, size) if turned else np.zeros(size)
+        phi = rng.uniform(0.0, 2.0 * np.pi, size) if turned else None
         s23, _ = self._s23_map(t)
         lo13, hi13 = self.s13_limits(s23)
         s13 = lo13 + (hi13 - lo13) * u
-        _, k1, k2, k3 = self.momenta(s23, s13)
-        sign = np.full(size, -1.0 if conjugate else 1.0)
-        out = _oriented(np.stack([k1, k2, k3]), cos_theta, chi, phi, sign)
-        return rate, (out[0], out[1], out[2])
+        _, k1, k2, k3 = self.oriented_momenta(s23, s13, cos_theta, chi, phi, conjugate=conjugate)
+        return rate, (k1, k2, k3)
 
 
 def _about_z(k: np.ndarray, phi: np.ndarray) -> np.ndarray:
@@ -557,42 +559,41 @@ def _about_z(k: np.ndarray, phi: np.ndarray) -> np.ndarray:
     return np.stack([k[:, 0], c * k[:, 1] - s * k[:, 2], s * k[:, 1] + c * k[:, 2], k[:, 3]], -1)
 
 
-def _oriented(
-    k: np.ndarray, cos_theta: np.ndarray, chi: np.ndarray, phi: np.ndarray, sign: np.ndarray
-) -> np.ndarray:
-    """Momenta k (m, n, 4) in the standard orientation (k₁ along +z, k₂ in the xz-plane)
-    turned by R_z(φ) R_y(θ) R_z(χ): the decay plane by χ about k₁, k₁ to polar angle θ,
-    then the whole by φ about the spin axis; the space parts times ``sign`` (−1: the
-    parity image, for the CP-conjugate channel)."""
-    out = np.empty_like(k)
-    angles = [np.ascontiguousarray(a, dtype=np.float64) for a in (cos_theta, chi, phi, sign)]
-    _orient_rows(k, angles[0], angles[1], angles[2], angles[3], out)
-    return out
-
-
 @numba.njit(cache=True)
-def _orient_rows(
-    k: np.ndarray,
-    cos_theta: np.ndarray,
-    chi: np.ndarray,
-    phi: np.ndarray,
-    sign: np.ndarray,
-    out: np.ndarray,
+def _dalitz_rows(
+    masses: np.ndarray, s23: np.ndarray, s13: np.ndarray, angles: np.ndarray, out: np.ndarray
 ) -> None:  # pragma: no cover - compiled
-    for i in range(k.shape[1]):
-        c, s = math.cos(chi[i]), math.sin(chi[i])
-        ct = cos_theta[i]
+    """The body of :meth:`LeptonPairDecay.oriented_momenta` (``angles``: cos θ, χ, φ, sign):
+    energies from the invariants, e₁ = (M² + m₁² − s₂₃)/2M, e₂ = (M² + m₂² − s₁₃)/2M, the
+    angle between k₁ and k₂ from |k₃|² (k₁ along +z, k₂ in the xz-plane, k₃ = p − k₁ − k₂),
+    then the rotation."""
+    big, m1, m2, m3 = masses[0], masses[1], masses[2], masses[3]
+    k = np.empty((3, 4))
+    for i in range(s23.size):
+        e1 = (big**2 + m1**2 - s23[i]) / (2 * big)
+        e2 = (big**2 + m2**2 - s13[i]) / (2 * big)
+        e3 = big - e1 - e2
+        p1 = math.sqrt(max(e1**2 - m1**2, 0.0))
+        p2 = math.sqrt(max(e2**2 - m2**2, 0.0))
+        p3sq = max(e3**2 - m3**2, 0.0)
+        denom = 2 * p1 * p2 if p1 * p2 > 0 else 1.0
+        cos12 = min(max((p3sq - p1**2 - p2**2) / denom, -1.0), 1.0)
+        sin12 = math.sqrt(1.0 - cos12**2)
+        k[0, 0], k[0, 1], k[0, 2], k[0, 3] = e1, 0.0, 0.0, p1
+        k[1, 0], k[1, 1], k[1, 2], k[1, 3] = e2, p2 * sin12, 0.0, p2 * cos12
+        k[2, 0], k[2, 1], k[2, 2], k[2, 3] = e3, -p2 * sin12, 0.0, -p1 - p2 * cos12
+        ct, chi, phi, sign = angles[0, i], angles[1, i], angles[2, i], angles[3, i]
+        c, s = math.cos(chi), math.sin(chi)
         st = math.sqrt(max(1.0 - ct * ct, 0.0))
-        cp, sp = math.cos(phi[i]), math.sin(phi[i])
-        for j in range(k.shape[0]):
-            x = c * k[j, i, 1] - s * k[j, i, 2]  # about z by χ
-            y = s * k[j, i, 1] + c * k[j, i, 2]
-            z = k[j, i, 3]
-            x, z = ct * x + st * z, -st * x + ct * z  # about y by θ: z → (sin θ, 0, cos θ)
-            out[j, i, 0] = k[j, i, 0]
-            out[j, i, 1] = sign[i] * (cp * x - sp * y)  # about z by φ
-            out[j, i, 2] = sign[i] * (sp * x + cp * y)
-            out[j, i, 3] = sign[i] * z
+        cp, sp = math.cos(phi), math.sin(phi)
+        for j in range(3):
+            x = c * k[j, 1] - s * k[j, 2]  # about z by χ
+            y = s * k[j, 1] + c * k[j, 2]
+            x, z = ct * x + st * k[j, 3], -st * x + ct * k[j, 3]  # about y by θ
+            out[j, i, 0] = k[j, 0]
+            out[j, i, 1] = sign * (cp * x - sp * y)  # about z by φ
+            out[j, i, 2] = sign * (sp * x + cp * y)
+            out[j, i, 3] = sign * z
 
 
 def _massive_exchange(
