@@ -28,6 +28,7 @@ from nuportal.analysis.scan import Axis, Grid, available_cores, run_scan
 from nuportal.generator.events import STATUS_FINAL
 from nuportal.generator.run import EventGenerator
 from nuportal.models import benchmark_model
+from nuportal.models.model import Model
 
 
 @functools.cache
@@ -72,7 +73,7 @@ def scan_overhead() -> None:
 
 
 def reweighting(events: int = 100_000, couplings: int = 30) -> None:
-    def model(u2: float):
+    def model(u2: float) -> Model:
         return benchmark_model(Umu4=math.sqrt(u2), UD4=math.sqrt(1.0 - u2))
 
     start = time.perf_counter()
@@ -90,7 +91,8 @@ def reweighting(events: int = 100_000, couplings: int = 30) -> None:
     start = time.perf_counter()
     for k, u2 in enumerate(np.geomspace(1e-20, 1e-12, couplings)):
         new = reweighter(model(float(u2)), np.random.default_rng(k))
-        reco = reconstruct_pairs(plus, minus, np.random.default_rng(100 + k), new.decay, new.weight)
+        rng = np.random.default_rng(100 + k)
+        reco = reconstruct_pairs(plus, minus, rng, new.visible, new.weight)
         fit.chi2(reco.histogram("enu_qe"))
     per = (time.perf_counter() - start) / couplings
     print(f"reweight + response + χ², {len(sample)} events: {per * 1e3:.0f} ms per coupling")

@@ -4,9 +4,12 @@ For the best-fit point of a fit scan and the points of its 1σ (or 2σ, 3σ) reg
 (:func:`fit_points`), :func:`predict_experiment` generates the model's events at MicroBooNE,
 SBND or ICARUS (the catalogue experiment, its flux and exposure; upscattering in the
 detector and the dirt, decays forced into the detector volume) and counts the e⁺e⁻ pairs
-(or single photons) whose decay vertex lies in the experiment's fiducial volume (the
-catalogue's ``fiducial`` shape; the whole detector volume where none is defined, e.g.
-SBND). It histograms, with the event weights (expected events), what an analysis of these
+(or single photons) made in the experiment's fiducial volume (the catalogue's ``fiducial``
+shape; the whole detector volume where none is defined, e.g. SBND). Where a pair or photon
+is made is its production vertex
+(:func:`~nuportal.analysis.miniboone.signal.visible_vertices`): the Z' decay point of a
+cascade N → ν Z', Z' → e⁺e⁻ (metres from the N decay for a long-lived Z'), else the N
+decay vertex. It histograms, with the event weights (expected events), what an analysis of these
 events needs (true quantities, no detector response):
 
 * ``opening_angle``: angle between e⁺ and e⁻ [degrees];
@@ -30,7 +33,7 @@ from numpy.typing import NDArray
 from nuportal.analysis.miniboone.families import get_family
 from nuportal.analysis.miniboone.fit import SIGMA_LEVELS
 from nuportal.analysis.miniboone.response import histogram
-from nuportal.analysis.miniboone.signal import visible_particles
+from nuportal.analysis.miniboone.signal import visible_particles, visible_vertices
 from nuportal.analysis.scan import read_results
 from nuportal.errors import NuportalError, unknown_name_message
 from nuportal.experiments.catalogue import get_experiment
@@ -137,10 +140,9 @@ def predict_experiment(
         return ExperimentPrediction(experiment, dict(point or {}), 0.0, 0.0, {})
     events = Events.concatenate(parts)
     values, present = _distributions(events, final_state)
-    ev = events.event
-    vertex = np.stack([ev[f"decay_{a}"] for a in "xyz"], axis=1)
-    inside = present if exp.fiducial is None else present & exp.fiducial.contains(vertex)
-    weight = np.where(inside, ev["weight"], 0.0)
+    if exp.fiducial is not None:
+        present &= exp.fiducial.contains(visible_vertices(events, final_state))
+    weight = np.where(present, events.event["weight"], 0.0)
     return ExperimentPrediction(
         experiment,
         dict(point or {}),

@@ -9,9 +9,10 @@ The task at a point (:func:`fit_point`)
    coupling-independent response once (:class:`~nuportal.analysis.miniboone.signal.
    ResponseSample`).
 2. **Reweight** the sample to :data:`COUPLING_NODES` couplings spaced evenly in log over the
-   range (exact weights and redrawn decay vertices, then the fiducial cut), giving the
-   histograms S_k at each node. Where reweighting is not supported (a decay chain through
-   a heavy daughter, a change of decay distribution) the sample is regenerated at each node.
+   range (exact weights and redrawn decay vertices, then the fiducial cut on the vertex
+   where the visible pair or photon is made), giving the histograms S_k at each node.
+   Where reweighting is not supported (a decay chain through a heavy daughter, a change of
+   decay distribution) the sample is regenerated at each node.
 3. **Profile the coupling**: S(c) between nodes is the per-bin monotone cubic (PCHIP)
    interpolation of ln S in ln c — exact for a power law, which is what the signal is in
    both limits (∝ c² for prompt decays, ∝ c⁴ for long-lived ones); the statistic (χ² of
@@ -274,7 +275,7 @@ class CouplingProfile:
             self._reweighters[k] = Reweighter(sample.events, self.reference)
         rng = np.random.default_rng([self.seed, 2, k, *np.array([coupling]).view(np.uint32)])
         new = self._reweighters[k](self._model(coupling), rng)
-        return sample.histograms(new.weight, new.decay)
+        return sample.histograms(new.weight, new.visible)
 
     def histograms(self, coupling: float) -> SignalHistograms:
         """The signal at ``coupling`` by reweighting the samples (exact, with MC error), or by

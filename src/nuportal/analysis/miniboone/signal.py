@@ -10,18 +10,22 @@ For a model point the prediction is built in three steps:
 2. **Fold the detector response** (:mod:`~nuportal.analysis.miniboone.response`): the first
    final-state e⁺e⁻ pair of an event (``"e+e-"``) or its first photon (``"photon"``) is
    smeared, an e⁺e⁻ pair must look like one ring (Kelly–Kopp ``r_circle1``), the single
-   e/γ efficiency is applied, and the decay vertex must lie in the fiducial volume.
+   e/γ efficiency is applied, and the vertex where the visible particles are made must lie
+   in the fiducial volume (:func:`visible_vertices`): for a cascade N → ν Z', Z' → e⁺e⁻
+   the Z' decay point, which for a long-lived Z' can be metres from the N decay; otherwise
+   (three-body N → ν e⁺e⁻, N → ν γ) the N decay vertex.
 3. **Histogram** the selected events in E_ν^QE (release binning), E_vis and cos θ.
 
 What depends on the couplings and what does not
 -----------------------------------------------
 Reweighting to other couplings (:mod:`~nuportal.analysis.miniboone.reweight`) changes the
-event weights and the decay vertices, never the momenta. :class:`ResponseSample` therefore
+event weights and the vertices, never the momenta. :class:`ResponseSample` therefore
 smears and classifies every event *once* and keeps, per event, the response factor
 ``ε(E_vis) × [one ring] / f_FV`` (``f_FV`` the fiducial fraction the efficiency table
 includes, :data:`~nuportal.analysis.miniboone.response.FIDUCIAL_FRACTION`) and the
-observables; :meth:`ResponseSample.histograms` applies the fiducial cut to whatever decay
-vertices it is given. This is the same arithmetic as
+observables; :meth:`ResponseSample.histograms` applies the fiducial cut to whatever visible
+vertices it is given (:attr:`~nuportal.analysis.miniboone.reweight.Reweighted.visible` after
+reweighting). This is the same arithmetic as
 :func:`~nuportal.analysis.miniboone.response.reconstruct_pairs` with a vertex.
 """
 
@@ -62,6 +66,7 @@ __all__ = [
     "generate_sample",
     "predict",
     "visible_particles",
+    "visible_vertices",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -78,6 +83,8 @@ MODES: dict[str, tuple[str, float]] = {
 #: final states a MiniBooNE signal is made of
 SIGNAL_FINAL_STATES = ("e+e-", "photon")
 _PDG_ELECTRON, _PDG_PHOTON = 11, 22
+#: final state → the particle whose production vertex is the visible vertex
+_VISIBLE = {"e+e-": _PDG_ELECTRON, "photon": _PDG_PHOTON}
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,8 @@ class ResponseSample:
     enu_qe, evis, cos_theta : ndarray
         Reconstructed observables (GeV, GeV, cosine); E_QE is NaN where undefined and then
         falls in no bin.
+    vertex : ndarray, shape (n, 3)
+        Where the visible particles are made, as generated [cm] (:func:`visible_vertices`).
     """
 
     events: Events
@@ -137,16 +146,18 @@ class ResponseSample:
     enu_qe: FloatArray
     evis: FloatArray
     cos_theta: FloatArray
+    vertex: FloatArray
 
     def histograms(
-        self, weight: FloatArray | None = None, decay: FloatArray | None = None
+        self, weight: FloatArray | None = None, vertex: FloatArray | None = None
     ) -> SignalHistograms:
-        """Histograms for event ``weight`` (default: as generated) and decay vertices
-        ``decay`` (n, 3) in cm (default: as generated), fiducial cut applied to ``decay``."""
-        ev = self.events.event
-        w = ev["weight"] if weight is None else weight
-        vertex = np.stack([ev[f"decay_{a}"] for a in "xyz"], axis=1) if decay is None else decay
-        selected = w * self.factor * in_fiducial_volume(vertex)
+        """Histograms for event ``weight`` (default: as generated) and visible vertices
+        ``vertex`` (n, 3) in cm (default: as generated; after reweighting
+        :attr:`~nuportal.analysis.miniboone.reweight.Reweighted.visible`), the fiducial cut
+        applied to ``vertex``."""
+        w = self.events.event["weight"] if weight is None else weight
+        inside = in_fiducial_volume(self.vertex if vertex is None else vertex)
+        selected = w * self.factor * inside
         eqe, sumw2 = histogram(self.enu_qe, selected, EQE_EDGES)
         return SignalHistograms(
             eqe,
@@ -157,18 +168,34 @@ class ResponseSample:
         )
 
 
-def _first_row(events: Events, mask: NDArray[np.bool_]) -> tuple[NDArray[np.intp], FloatArray]:
-    """(row of the first ``mask`` particle of each event or −1, its four-momentum or 0)."""
+def _first_row(events: Events, mask: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """Row of the first ``mask`` particle of each event, or −1."""
     owner = np.repeat(np.arange(len(events)), events.multiplicity)
     rows = np.nonzero(mask)[0]
     found, first = np.unique(owner[rows], return_index=True)
     index = np.full(len(events), -1)
     index[found] = rows[first]
+    return index
+
+
+def _four_momenta(events: Events, index: NDArray[np.intp]) -> FloatArray:
+    """Four-momenta (n, 4) [GeV] of the particle rows ``index``, 0 where it is −1."""
     p = events.particles
-    p4 = np.zeros((len(events), 4))
+    p4 = np.zeros((len(index), 4))
     have = index >= 0
     p4[have] = np.stack([p[k][index[have]] for k in ("e", "px", "py", "pz")], axis=1)
-    return index, p4
+    return p4
+
+
+def _first_final(events: Events, final_state: str, sign: int = 1) -> NDArray[np.intp]:
+    """Row of each event's first final-state e⁻ (``sign`` −1: e⁺) or photon, or −1."""
+    if final_state not in SIGNAL_FINAL_STATES:
+        raise NuportalError(
+            unknown_name_message("signal final state", final_state, SIGNAL_FINAL_STATES)
+        )
+    p = events.particles
+    pdg = sign * _VISIBLE[final_state]
+    return _first_row(events, (p["status"] == STATUS_FINAL) & (p["pdg"] == pdg))
 
 
 def visible_particles(
@@ -177,18 +204,26 @@ def visible_particles(
     """The visible final state of each event: ``(p_e-, p_e+, present)`` for ``"e+e-"`` (the
     event's first final-state e⁻ and e⁺), ``(p_γ, None, present)`` for ``"photon"`` (its first
     final-state photon); four-momenta (n, 4) in GeV, zero where ``present`` is False."""
-    if final_state not in SIGNAL_FINAL_STATES:
-        raise NuportalError(
-            unknown_name_message("signal final state", final_state, SIGNAL_FINAL_STATES)
-        )
-    pdg = events.particles["pdg"]
-    final = events.particles["status"] == STATUS_FINAL
+    first = _first_final(events, final_state)
+    p_first = _four_momenta(events, first)
     if final_state == "photon":
-        photon, p_photon = _first_row(events, final & (pdg == _PDG_PHOTON))
-        return p_photon, None, photon >= 0
-    minus, p_minus = _first_row(events, final & (pdg == _PDG_ELECTRON))
-    plus, p_plus = _first_row(events, final & (pdg == -_PDG_ELECTRON))
-    return p_minus, p_plus, (minus >= 0) & (plus >= 0)
+        return p_first, None, first >= 0
+    plus = _first_final(events, final_state, -1)
+    return p_first, _four_momenta(events, plus), (first >= 0) & (plus >= 0)
+
+
+def visible_vertices(events: Events, final_state: str) -> FloatArray:
+    """Where the visible final state of each event is made [cm], shape (n, 3): the production
+    vertex of its first final-state e⁻ (``"e+e-"``; the e⁺ of the pair is made at the same
+    point) or photon (``"photon"``) — the mediator's decay point for a cascade
+    N → ν Z', Z' → e⁺e⁻, the N decay vertex for N → ν e⁺e⁻ and N → ν γ. Events without the
+    final state get their N decay vertex."""
+    first = _first_final(events, final_state)
+    have = first >= 0
+    ev, p = events.event, events.particles
+    return np.stack(
+        [np.where(have, p[a][np.where(have, first, 0)], ev[f"decay_{a}"]) for a in "xyz"], axis=1
+    )
 
 
 def fold_response(
@@ -220,7 +255,12 @@ def fold_response(
     else:
         reco = reconstruct_showers(p_first, rng, weights=present.astype(float), data_dir=data_dir)
     return ResponseSample(
-        events, reco.weight / FIDUCIAL_FRACTION, reco.enu_qe, reco.evis, reco.cos_theta
+        events,
+        reco.weight / FIDUCIAL_FRACTION,
+        reco.enu_qe,
+        reco.evis,
+        reco.cos_theta,
+        visible_vertices(events, final_state),
     )
 
 
