@@ -58,7 +58,7 @@ def _ctau_by_pdg(sector: DarkSector) -> dict[int, float]:
 
 def _rows(events: gen.Events) -> tuple[np.ndarray, np.ndarray]:
     """Global row of each particle's mother (−1 if none) and each row's event index."""
-    p = events.particles
+    p = {**events.particles, **events.positions()}
     start = np.repeat(events.offsets[:-1], events.multiplicity)
     return np.where(p["mother"] >= 0, start + p["mother"], -1), np.repeat(
         np.arange(len(events)), events.multiplicity
@@ -69,7 +69,7 @@ def check_vertices(events: gen.Events, ctau: dict[int, float]) -> dict[int, np.n
     """Four-momentum balance at every decay (1e-9), daughters produced at the mother's decay
     vertex, times consistent with the flight; returns the flight distances / (βγ cτ) by
     PDG number of the decaying particle (excluding the prompt first A')."""
-    p = events.particles
+    p = {**events.particles, **events.positions()}
     mother, _ = _rows(events)
     decayed = np.flatnonzero(p["status"] == 2)
     has = mother >= 0
@@ -144,7 +144,7 @@ def test_both_unstable_and_invisible_three_body(experiment: str) -> None:
     for ratio in flights.values():
         check_exponential(ratio)
     # global conservation: final = initial
-    p = events.particles
+    p = {**events.particles, **events.positions()}
     _, ids = _rows(events)
     initial = np.isin(p["status"], [4, 20])
     sign = np.where(initial, -1.0, np.where(p["status"] == 1, 1.0, 0.0))
@@ -302,7 +302,7 @@ def test_replacing_vertices_at_another_ctau_matches_generated_events() -> None:
     rng = np.random.default_rng(7)
     production = gen.babar_production(1.2, 1e-3, n, rng, cos_window=det.cos_window)
     events = gen.assemble(production, [longer], rng)
-    p = events.particles
+    p = {**events.particles, **events.positions()}
     visible = (p["status"] == 1) & np.isin(np.abs(p["pdg"]), [11, 13, 15, PDG_HADRONIC_SYSTEM])
     points = np.stack([p["x"], p["y"], p["z"]], axis=-1)
     seen = visible & det.contains(points) & (p["e"] >= det.lepton_threshold)

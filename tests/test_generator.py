@@ -216,7 +216,7 @@ def test_heavy_daughter_decays_in_the_chain(data_dir):
     chain = np.diff(events.offsets) == 12
     assert chain.sum() > 50
     sub = events.select(chain)
-    p = sub.particles
+    p = {**sub.particles, **sub.positions()}
     pdg = p["pdg"].reshape(-1, 12)
     np.testing.assert_array_equal(
         pdg[0], [14, 1000060120, 1000060120, 5915, 5914, 5921, 11, -11, 14, 5921, 11, -11]
@@ -399,7 +399,7 @@ def test_displaced_mediator_decays_are_forced_with_the_exact_probability(data_di
 
     def pair_vertex(events):
         first = events.offsets[:-1]
-        return np.stack([events.particles[c][first + 6] for c in "xyz"], axis=1)
+        return np.stack([events.positions()[c][first + 6] for c in "xyz"], axis=1)
 
     assert np.all(shape.contains(pair_vertex(a)))
     inside = shape.contains(pair_vertex(b))
@@ -409,7 +409,7 @@ def test_displaced_mediator_decays_are_forced_with_the_exact_probability(data_di
     assert abs(w_a.sum() - w_b.sum()) < 4 * sigma
     assert sigma < 0.05 * w_a.sum()
     first = a.offsets[:-1]
-    start = np.stack([a.particles[c][first + 5] for c in "xyz"], axis=1)  # Z' production
+    start = np.stack([a.positions()[c][first + 5] for c in "xyz"], axis=1)  # Z' production
     zp = np.stack([a.particles[c][first + 5] for c in ("px", "py", "pz")], axis=1)
     step = pair_vertex(a) - start
     cross = np.cross(step, zp)

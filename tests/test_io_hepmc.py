@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -109,7 +111,7 @@ def test_compressed_output(events, tmp_path):
 
 
 def test_missing_cross_section_is_an_error(events, tmp_path):
-    bare = Events(events.event, events.particles, events.offsets, events.processes, {"pot": 1.0})
+    bare = replace(events, metadata={"pot": 1.0})
     with pytest.raises(NuportalError, match=r"G\.R\.5.*flux_averaged_total_cross_section"):
         write_hepmc(bare, tmp_path / "x.hepmc3")
     assert list(tmp_path.iterdir()) == []
@@ -133,7 +135,7 @@ def test_overwrite_and_atomic(events, tmp_path):
 
 
 def test_unknown_label_in_later_batch(events, tmp_path):
-    other = Events(events.event, events.particles, events.offsets, ("a", "b"), events.metadata)
+    other = replace(events, processes=("a", "b"))
 
     def two_batches() -> None:
         with HepMC3EventWriter(tmp_path / "x.hepmc3") as out:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pyarrow as pa
@@ -77,7 +78,7 @@ def test_schema_and_metadata(events, tmp_path):
 def test_streaming_writer_merges_process_labels(events, tmp_path):
     a = events.select(np.arange(len(events)) < 700)
     b = events.select(np.arange(len(events)) >= 700)
-    b = Events(b.event, b.particles, b.offsets, tuple(reversed(b.processes)), b.metadata)
+    b = replace(b, processes=tuple(reversed(b.processes)))
     b.event["process"] = 1 - b.event["process"]  # same events, labels listed the other way
     path = tmp_path / "stream.parquet"
     with ParquetEventWriter(path, row_group_size=300) as out:

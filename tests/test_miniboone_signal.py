@@ -67,7 +67,8 @@ def test_folding_equals_reconstruct_pairs(data_dir) -> None:  # type: ignore[no-
     def momenta(pdg: int) -> np.ndarray:
         return np.stack([p[c][rows(pdg)] for c in ("e", "px", "py", "pz")], axis=1)
 
-    vertex = np.stack([p[a][rows(11)] for a in "xyz"], axis=1)  # where the pair is made
+    where = events.positions()
+    vertex = np.stack([where[a][rows(11)] for a in "xyz"], axis=1)  # where the pair is made
     reco = reconstruct_pairs(
         momenta(-11), momenta(11), np.random.default_rng(5), vertex=vertex,
         weights=events.event["weight"], data_dir=data_dir,

@@ -104,10 +104,10 @@ def test_same_model_gives_the_same_weights(sample) -> None:
     moved = result.apply(sample)
     first = moved.offsets[:-1]
     for axis in "xyz":
-        products = moved.particles[axis][first + 4]
+        products = moved.positions()[axis][first + 4]
         np.testing.assert_array_equal(products, moved.event[f"decay_{axis}"])
-        primary = moved.particles[axis][first + 3]
-        np.testing.assert_array_equal(primary, sample.particles[axis][first + 3])
+        primary = moved.positions()[axis][first + 3]
+        np.testing.assert_array_equal(primary, sample.positions()[axis][first + 3])
 
 
 def test_production_rescaling_is_the_closed_form(sample) -> None:
@@ -214,7 +214,7 @@ def _pair_histogram(events: Events, seed: int, data_dir) -> tuple[np.ndarray, np
     cascade, where the mediator decays)."""
     p = events.particles
     minus = (p["status"] == STATUS_FINAL) & (p["pdg"] == 11)
-    vertex = np.stack([p[a][minus] for a in "xyz"], axis=1)
+    vertex = np.stack([events.positions()[a][minus] for a in "xyz"], axis=1)
     plus, electrons = _pairs(events)
     reco = reconstruct_pairs(
         plus, electrons, np.random.default_rng(seed), vertex, events.event["weight"],

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -81,6 +81,8 @@ from nuportal.generator.events import (
     STATUS_FINAL,
     STATUS_TARGET,
     Events,
+    momentum_columns,
+    vertex_places,
 )
 from nuportal.generator.lorentz import boost, rotate_about_z, rotate_z_to
 from nuportal.models.dark_sector import DarkSector
@@ -859,14 +861,7 @@ def assemble(
         decay = decay_chain(production.aprime[sel], production.vertex[sel], chain, rng)
         pieces.append(_record(production, sel, chain, decay, int(index), weight))
     events = Events.concatenate(pieces)
-    events.metadata = dict(metadata or {})
-    return Events(
-        events.event,
-        events.particles,
-        events.offsets,
-        tuple(c.label for c in chains),
-        events.metadata,
-    )
+    return replace(events, processes=tuple(c.label for c in chains), metadata=dict(metadata or {}))
 
 
 def _record(
@@ -891,21 +886,13 @@ def _record(
     places, times = step_vertices(chain, vertex, decay.flights, decay.delays)
     rows = [(vertex, zero)] * (a_row + 1) + [(places[i], times[i]) for i in chain.origins]
 
-    def stack(cols: list[np.ndarray]) -> np.ndarray:
-        return np.stack(cols, axis=1).ravel()
-
+    vertices, index = vertex_places(rows)  # 0: production, 1: the A' decay, ...
     particles = {
         "pdg": np.tile([*production.pdgs, *chain.pdgs], n),
         "status": np.tile(statuses, n),
         "mother": np.tile(mothers, n),
-        "e": stack([p[:, 0] for p in momenta]),
-        "px": stack([p[:, 1] for p in momenta]),
-        "py": stack([p[:, 2] for p in momenta]),
-        "pz": stack([p[:, 3] for p in momenta]),
-        "x": stack([pl[0][:, 0] for pl in rows]),
-        "y": stack([pl[0][:, 1] for pl in rows]),
-        "z": stack([pl[0][:, 2] for pl in rows]),
-        "t": stack([pl[1] for pl in rows]),
+        "vertex": np.tile(index, n),
+        **momentum_columns(momenta),
     }
     event = {
         "weight": np.full(n, weight),
@@ -913,17 +900,9 @@ def _record(
         "helicity": np.zeros(n),
         "enu": production.energy[sel],
         "q2": production.q2[sel],
-        "vertex_x": vertex[:, 0],
-        "vertex_y": vertex[:, 1],
-        "vertex_z": vertex[:, 2],
-        "vertex_t": zero,
-        "decay_x": decay.vertex[:, 0],
-        "decay_y": decay.vertex[:, 1],
-        "decay_z": decay.vertex[:, 2],
-        "decay_t": decay.time,
     }
     offsets = np.arange(n + 1, dtype=np.int64) * len(momenta)
-    return Events(event, particles, offsets, (), {})
+    return Events(event, particles, offsets, vertices=vertices)
 
 
 def generate(

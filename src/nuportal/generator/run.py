@@ -46,7 +46,8 @@ from nuportal.generator.events import (
     WEIGHT_DEFINITION,
     EventBuffer,
     Events,
-    row_columns,
+    momentum_columns,
+    vertex_places,
 )
 from nuportal.generator.placement import forced_decay, free_decay
 from nuportal.generator.production import ProductionSampler
@@ -637,11 +638,13 @@ class EventGenerator:
             places += secondary.decay.places
             count += len(secondary.decay.momenta)
 
+        vertices, vertex = vertex_places(places)  # 0: interaction, 1: N decay, ...
         particles = {
             "pdg": np.stack(pdg_cols, axis=1).ravel(),
             "status": np.tile(np.array(status, np.int8), n),
             "mother": np.tile(np.array(mother, np.int8), n),
-            **row_columns(momenta, places),
+            "vertex": np.tile(vertex, n),
+            **momentum_columns(momenta),
         }
         event = {
             "weight": state.weight,
@@ -649,17 +652,9 @@ class EventGenerator:
             "helicity": np.full(n, case.helicity),
             "enu": state.energy,
             "q2": state.q2,
-            "vertex_x": state.vertex[:, 0],
-            "vertex_y": state.vertex[:, 1],
-            "vertex_z": state.vertex[:, 2],
-            "vertex_t": state.t_int,
-            "decay_x": state.decay[:, 0],
-            "decay_y": state.decay[:, 1],
-            "decay_z": state.decay[:, 2],
-            "decay_t": state.t_dec,
         }
         offsets = np.arange(n + 1, dtype=np.int64) * count
-        return Events(event, particles, offsets)
+        return Events(event, particles, offsets, vertices=vertices)
 
 
 def _rows_where(mask: np.ndarray) -> np.ndarray | slice:
@@ -725,6 +720,7 @@ def _empty() -> Events:
         {k: np.zeros(0) for k in EVENT_COLUMNS},
         {k: np.zeros(0) for k in PARTICLE_COLUMNS},
         np.zeros(1, np.int64),
+        vertices=np.zeros((0, 2, 4)),
     )
 
 

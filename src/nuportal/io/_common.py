@@ -30,6 +30,8 @@ from nuportal.generator.events import (
     STATUS_DECAYED,
     STATUS_FINAL,
     STATUS_TARGET,
+    VERTEX_COORDINATES,
+    VERTEX_VIEWS,
     WEIGHT_DEFINITION,
     Events,
 )
@@ -40,6 +42,17 @@ FORMAT_VERSION = 1
 #: NuHepMC 1.0 (arXiv:2310.13211, P.R.1) particle status of the target. Status 11-19 are
 #: reserved for future NuHepMC standards; 11 was the target status of NuHepMC 0.9.
 NUHEPMC_STATUS_TARGET = 20
+
+#: the per-event columns of the files: those of the record and the scalar interaction and
+#: decay vertices
+FILE_EVENT_COLUMNS: dict[str, Any] = {**EVENT_COLUMNS, **dict.fromkeys(VERTEX_VIEWS, np.float64)}
+
+#: the particle columns of the files: the production vertex of each row (x, y, z, t)
+#: instead of the index into the event's vertices
+FILE_PARTICLE_COLUMNS: dict[str, Any] = {
+    **{k: t for k, t in PARTICLE_COLUMNS.items() if k != "vertex"},
+    **dict.fromkeys(VERTEX_COORDINATES, np.float64),
+}
 
 #: unit of every column of the event record
 UNITS: dict[str, str] = {
@@ -159,7 +172,7 @@ def file_description(
         "processes": list(processes),
         "weight_definition": WEIGHT_DEFINITION,
         "units": UNITS,
-        "columns": {"event": list(EVENT_COLUMNS), "particles": list(PARTICLE_COLUMNS)},
+        "columns": {"event": list(FILE_EVENT_COLUMNS), "particles": list(FILE_PARTICLE_COLUMNS)},
         "status_codes": {str(k): v[1] for k, v in STATUS_CODES.items()},
         "new_particles": {
             str(k): {"name": v[0], "description": v[1]} for k, v in NEW_PARTICLES.items()

@@ -148,7 +148,8 @@ def _fields(batch: Events) -> tuple[np.ndarray, list[np.ndarray]]:
     px, py, pz, en = part["px"], part["py"], part["pz"], part["e"]
     mass = np.sqrt(np.maximum(en**2 - px**2 - py**2 - pz**2, 0.0))
     ints = np.stack([status, part["pdg"], mother1, mother2, daughter1, daughter2], axis=1)
-    floats = [px, py, pz, en, mass, part["x"], part["y"], part["z"], part["t"]]
+    where = batch.positions()
+    floats = [px, py, pz, en, mass, where["x"], where["y"], where["z"], where["t"]]
     return ints, floats
 
 
@@ -282,10 +283,10 @@ def read_hepevt(path: str | os.PathLike[str], *, weight: float = 1.0) -> Events:
     """Parse a HEPEVT file (as written by :func:`write_hepevt`) into :class:`Events`.
 
     HEPEVT holds only particles, so the per-event columns are rebuilt where the particles
-    determine them: ``enu`` (beam energy), ``vertex_*`` (beam position), ``decay_*`` (the
-    production vertex of the first decay product, NaN without one). ``weight`` is the
-    ``weight`` argument, ``process`` 0 (label ``"hepevt"``), ``helicity`` 0 and ``q2``
-    NaN. Status 20 becomes the in-memory target status 11; mothers are ``mother1 - 1``.
+    determine them: ``enu`` (beam energy) and the vertices (the distinct production
+    vertices of the rows, in row order: the interaction, then the heavy-lepton decay, ...).
+    ``weight`` is the ``weight`` argument, ``process`` 0 (label ``"hepevt"``), ``helicity``
+    0 and ``q2`` NaN. Mothers are ``mother1 - 1``.
     """
     counts, columns = _parse(path)
     n = len(counts)
@@ -299,24 +300,15 @@ def read_hepevt(path: str | os.PathLike[str], *, weight: float = 1.0) -> Events:
         "mother": mother,
         **{k: columns[k] for k in ("px", "py", "pz", "e", "x", "y", "z", "t")},
     }
-    event_of_row = np.repeat(np.arange(n), counts)
     beam = np.flatnonzero(status == STATUS_BEAM)
     if len(beam) != n:
         raise NuportalError(f"{path}: every event needs exactly one beam particle (status 4)")
-    mother_row = offsets[event_of_row] + np.maximum(mother, 0)
-    secondary = (mother >= 0) & (status[mother_row] != STATUS_BEAM)
-    decay = np.full((n, 4), np.nan)
-    rows = np.flatnonzero(secondary)
-    first = rows[np.unique(event_of_row[rows], return_index=True)[1]]
-    decay[event_of_row[first]] = np.column_stack([columns[c][first] for c in "xyzt"])
     event = {
         "weight": np.full(n, float(weight)),
         "process": np.zeros(n, np.int32),
         "helicity": np.zeros(n, np.int8),
         "enu": columns["e"][beam],
         "q2": np.full(n, np.nan),
-        **{f"vertex_{c}": columns[c][beam] for c in "xyzt"},
-        **{f"decay_{c}": decay[:, j] for j, c in enumerate("xyzt")},
     }
     return Events(event, particles, offsets, ("hepevt",), {})
 

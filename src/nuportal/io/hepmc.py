@@ -221,8 +221,9 @@ class HepMC3EventWriter(EventWriter):
         mass = np.sqrt(np.maximum(en**2 - px**2 - py**2 - pz**2, 0.0))
         pid = part["pdg"].astype(np.int32)
         status = _to_file_status(part["status"])
-        x, y, z = part["x"], part["y"], part["z"]
-        ct = part["t"] * C_CM_PER_NS
+        where = batch.positions()
+        x, y, z = where["x"], where["y"], where["z"]
+        ct = where["t"] * C_CM_PER_NS
         ev = batch.event
         lab_pos = [
             f"{a!r} {b!r} {c!r} {d!r}"
@@ -347,8 +348,6 @@ def read_hepmc(path: str | os.PathLike[str]) -> Events:
             "helicity",
             "enu",
             "q2",
-            "lab_pos",
-            "decay_pos",
         )
     }
     blocks: list[np.ndarray] = []
@@ -399,10 +398,6 @@ def read_hepmc(path: str | os.PathLike[str]) -> Events:
             columns["helicity"].append(int(_text(attrs["nuportal.helicity"])))
             columns["enu"].append(float(_text(attrs["nuportal.enu"])))
             columns["q2"].append(float(_text(attrs["nuportal.q2"])))
-            columns["lab_pos"].append([float(v) for v in _text(attrs["lab_pos"]).split()])
-            columns["decay_pos"].append(
-                [float(v) for v in _text(attrs["nuportal.decay_pos"]).split()]
-            )
     if info_attrs is None:
         raise NuportalError(f"{path} holds no event")
     description = json.loads(_text(info_attrs["nuportal.Description"]))
@@ -411,8 +406,6 @@ def read_hepmc(path: str | os.PathLike[str]) -> Events:
     id_index = {pid: i for i, pid in enumerate(ids)}
     parts_all = np.concatenate(blocks)
     pos_all = np.concatenate(positions)
-    lab = np.array(columns["lab_pos"], float).reshape(-1, 4)
-    decay = np.array(columns["decay_pos"], float).reshape(-1, 4)
     status = parts_all["status"].astype(np.int32)
     status[status == NUHEPMC_STATUS_TARGET] = STATUS_TARGET
     event_cols = {
@@ -421,14 +414,6 @@ def read_hepmc(path: str | os.PathLike[str]) -> Events:
         "helicity": np.array(columns["helicity"], np.int8),
         "enu": np.array(columns["enu"], float),
         "q2": np.array(columns["q2"], float),
-        "vertex_x": lab[:, 0],
-        "vertex_y": lab[:, 1],
-        "vertex_z": lab[:, 2],
-        "vertex_t": lab[:, 3] * 1e9,
-        "decay_x": decay[:, 0],
-        "decay_y": decay[:, 1],
-        "decay_z": decay[:, 2],
-        "decay_t": decay[:, 3],
     }
     particles = {
         "pdg": parts_all["pid"].astype(np.int64),

@@ -71,9 +71,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from nuportal.errors import NuportalError
-from nuportal.generator.events import EVENT_COLUMNS, PARTICLE_COLUMNS, Events
+from nuportal.generator.events import Events
 from nuportal.io._common import (
     DESCRIPTIONS,
+    FILE_EVENT_COLUMNS,
+    FILE_PARTICLE_COLUMNS,
     UNITS,
     EventWriter,
     file_description,
@@ -100,14 +102,14 @@ def _field(name: str, arrow_type: pa.DataType) -> pa.Field:
 def schema() -> pa.Schema:
     """The Arrow schema of a nuportal Parquet event file (see the module docstring)."""
     fields = []
-    for name, dtype in EVENT_COLUMNS.items():
+    for name, dtype in FILE_EVENT_COLUMNS.items():
         arrow_type = (
             pa.dictionary(pa.int32(), pa.string())
             if name == "process"
             else pa.from_numpy_dtype(np.dtype(dtype))
         )
         fields.append(_field(name, arrow_type))
-    for name, dtype in PARTICLE_COLUMNS.items():
+    for name, dtype in FILE_PARTICLE_COLUMNS.items():
         item = pa.field("item", pa.from_numpy_dtype(np.dtype(dtype)), nullable=False)
         fields.append(_field(name, pa.list_(item)))
     return pa.schema(fields)
@@ -180,20 +182,25 @@ class ParquetEventWriter(EventWriter):
         )
 
     def _record_batch(
-        self, batch: Events, codes: np.ndarray, start: int, stop: int
+        self,
+        batch: Events,
+        positions: dict[str, np.ndarray],
+        codes: np.ndarray,
+        start: int,
+        stop: int,
     ) -> pa.RecordBatch:
         offsets = batch.offsets[start : stop + 1]
         lo, hi = int(offsets[0]), int(offsets[-1])
         list_offsets = pa.array(offsets - lo, pa.int32())
         columns: list[pa.Array] = []
         labels = pa.array(self._labels, pa.string())
-        for name in EVENT_COLUMNS:
+        for name in FILE_EVENT_COLUMNS:
             if name == "process":
                 columns.append(pa.DictionaryArray.from_arrays(pa.array(codes[start:stop]), labels))
             else:
                 columns.append(pa.array(batch.event[name][start:stop]))
-        for name in PARTICLE_COLUMNS:
-            values = pa.array(batch.particles[name][lo:hi])
+        for name in FILE_PARTICLE_COLUMNS:
+            values = pa.array((positions if name in positions else batch.particles)[name][lo:hi])
             columns.append(pa.ListArray.from_arrays(list_offsets, values))
         return pa.RecordBatch.from_arrays(columns, schema=self._schema)
 
@@ -204,9 +211,10 @@ class ParquetEventWriter(EventWriter):
                 "a batch holds more than 2^31 particles; write it in smaller batches"
             )
         n = len(batch)
+        positions = batch.positions()
         for start in range(0, max(n, 1), self.row_group_size):
             stop = min(start + self.row_group_size, n)
-            self._pending.append(self._record_batch(batch, codes, start, stop))
+            self._pending.append(self._record_batch(batch, positions, codes, start, stop))
             self._n_pending += stop - start
             if self._n_pending >= self.row_group_size:
                 self._flush()
@@ -310,7 +318,7 @@ def read_parquet(path: str | os.PathLike[str]) -> Events:
     index = {label: i for i, label in enumerate(labels)}
 
     event: dict[str, np.ndarray] = {}
-    for name in EVENT_COLUMNS:
+    for name in FILE_EVENT_COLUMNS:
         if name == "process":
             chunks = table.column(name).cast(pa.dictionary(pa.int32(), pa.string()))
             codes = []
@@ -329,7 +337,7 @@ def read_parquet(path: str | os.PathLike[str]) -> Events:
 
     particles: dict[str, np.ndarray] = {}
     offsets = np.zeros(1, np.int64)
-    for i, (name, dtype) in enumerate(PARTICLE_COLUMNS.items()):
+    for i, (name, dtype) in enumerate(FILE_PARTICLE_COLUMNS.items()):
         item = pa.from_numpy_dtype(np.dtype(dtype))
         column = table.column(name).cast(pa.large_list(item)).combine_chunks()
         if i == 0:

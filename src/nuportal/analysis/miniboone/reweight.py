@@ -58,7 +58,7 @@ random generator, not the weights.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -143,22 +143,14 @@ class Reweighted:
         production vertex of every decay product moved to the new decay point, and those of
         a cascade's lepton pair to the new mediator decay point (their times stay the N
         decay time)."""
-        n = len(events)
-        event = dict(events.event)
-        event["weight"] = self.weight
-        for axis, name in enumerate("xyz"):
-            event[f"decay_{name}"] = self.decay[:, axis]
-        event["decay_t"] = self.decay_time
-        table = {k: v.copy() for k, v in events.particles.items()}
-        row = np.arange(len(table["pdg"])) - np.repeat(events.offsets[:-1], events.multiplicity)
-        owner = np.repeat(np.arange(n), events.multiplicity)
-        products = row >= 4  # rows 0-3: ν, target, recoil, N (see nuportal.generator.events)
-        for name in ("x", "y", "z", "t"):
-            table[name][products] = event[f"decay_{name}"][owner[products]]
-        pair = row >= 6  # a cascade's ℓℓ (rows 4, 5: X and the mediator); else visible = decay
-        for axis, name in enumerate("xyz"):
-            table[name][pair] = self.visible[owner[pair], axis]
-        return Events(event, table, events.offsets, events.processes, dict(events.metadata))
+        vertices = events.vertices.copy()  # 0: interaction, 1: N decay, 2: mediator decay
+        vertices[:, 1, :3] = self.decay
+        vertices[:, 1, 3] = self.decay_time
+        if vertices.shape[1] > 2:
+            cascade = ~np.isnan(vertices[:, 2, 0])
+            vertices[cascade, 2, :3] = self.visible[cascade]
+            vertices[cascade, 2, 3] = self.decay_time[cascade]
+        return replace(events, event={**events.event, "weight": self.weight}, vertices=vertices)
 
 
 def reweight(events: Events, generated: Model, new: Model, rng: np.random.Generator) -> Reweighted:
@@ -403,8 +395,8 @@ class _Mediators:
         self.direction = momentum / np.where(p_abs > 0, p_abs, 1.0)[:, None]
         masses = np.array([_mediator_table(generated, int(k)).mass for k in self.kinds])
         self.p_over_m = p_abs / masses[self.kind]
-        decay = np.stack([events.event[f"decay_{a}"] for a in "xyz"], axis=1)[self.rows]
-        pair = np.stack([p[a][med + 1] for a in "xyz"], axis=1)
+        decay = events.vertices[self.rows, 1, :3]
+        pair = events.vertices[self.rows, p["vertex"][med + 1], :3]
         self.flight = pair - decay
         self.old_ctau = self._ctau(generated)
         self.free = displaced & through

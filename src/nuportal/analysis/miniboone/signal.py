@@ -220,10 +220,10 @@ def visible_vertices(events: Events, final_state: str) -> FloatArray:
     final state get their N decay vertex."""
     first = _first_final(events, final_state)
     have = first >= 0
-    ev, p = events.event, events.particles
-    return np.stack(
-        [np.where(have, p[a][np.where(have, first, 0)], ev[f"decay_{a}"]) for a in "xyz"], axis=1
-    )
+    row = np.where(have, first, 0)
+    owner = np.arange(len(events))
+    vertex = np.where(have, events.particles["vertex"][row], 1)  # 1: the N decay
+    return events.vertices[owner, vertex, :3]
 
 
 def fold_response(
@@ -301,6 +301,7 @@ def _no_events(generator: EventGenerator) -> Events:
         np.zeros(1, dtype=np.int64),
         tuple(generator.processes),
         generator.metadata(),
+        np.zeros((0, 2, 4)),
     )
 
 
