@@ -17,15 +17,12 @@ gives the same events.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import vegas
 
 from nuportal.experiments.fluxes import Flux
-from nuportal.physics.kinematics import q2_limits_point
 from nuportal.physics.upscattering import Upscattering
 
 #: adaptation: iterations × points per iteration, and the vegas damping parameter α
@@ -83,15 +80,18 @@ class ProductionSampler:
             self._adapt(rng)
 
     def _physical(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(E, Q², Jacobian d(E, Q²)/d(y₀, y₁)) for points y (n, 2) of the unit square: E
-        linear in y₀ from the threshold to the end of the flux table, ln Q² linear in y₁
-        between the kinematic limits (Jacobian 0 where the range is empty)."""
-        out = np.empty((3, len(y)))
-        ups = self.ups
-        _physical_rows(
-            np.ascontiguousarray(y), self.e_min, self.e_max, ups.m_lepton, ups.m_target, out
-        )
-        return out[0], out[1], out[2]
+        """(E, Q², Jacobian d(E, Q²)/d(y₀, y₁)) for points y of the unit square.
+
+        Numpy on purpose: its vectorised log and exp are several times faster than a compiled
+        loop calling them per point."""
+        energy = self.e_min + (self.e_max - self.e_min) * y[:, 0]
+        lo, hi = self.ups.q2_limits(energy)
+        ok = hi > lo
+        log_lo = np.log(np.where(ok, lo, 1.0))
+        log_hi = np.log(np.where(ok, hi, 1.0))
+        q2 = np.exp(log_lo + (log_hi - log_lo) * y[:, 1])
+        jac = np.where(ok, (self.e_max - self.e_min) * (log_hi - log_lo) * q2, 0.0)
+        return energy, q2, jac
 
     def _integrand(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         energy, q2, jac = self._physical(x)
@@ -121,17 +121,3 @@ class ProductionSampler:
         x, jac = self._mapped(y)
         energy, q2, f = self._integrand(x)
         return ProductionSample(energy, q2, f * jac / n)
-
-
-@numba.njit(cache=True)
-def _physical_rows(
-    y: np.ndarray, e_min: float, e_max: float, m_lepton: float, m_target: float, out: np.ndarray
-) -> None:  # pragma: no cover - compiled
-    """out[:, i] = (E, Q², Jacobian) of :meth:`ProductionSampler._physical` at y[i]."""
-    width = e_max - e_min
-    for i in range(len(y)):
-        energy = e_min + width * y[i, 0]
-        lo, hi = q2_limits_point(energy, m_lepton, m_target)
-        log_lo, log_hi = (math.log(lo), math.log(hi)) if hi > lo else (0.0, 0.0)
-        q2 = math.exp(log_lo + (log_hi - log_lo) * y[i, 1])
-        out[0, i], out[1, i], out[2, i] = energy, q2, width * (log_hi - log_lo) * q2
