@@ -2,9 +2,10 @@
 
 The amplitude is built from Feynman rules (conventions in :mod:`nuportal.models.couplings`)
 and evaluated numerically from the helicity spinors' lepton currents in closed form
-(:mod:`nuportal.physics.lepton_currents`), so that every exchanged boson (Z, Z', h', and the photon through a transition dipole) and
-every interference between them is included, for each helicity of the outgoing N, for
-Dirac and Majorana N and for neutrinos and antineutrinos:
+(:mod:`nuportal.physics.lepton_currents`), so that every exchanged boson (Z, Z', h', and
+the photon through a transition dipole) and every interference between them is included,
+for each helicity of the outgoing N, for Dirac and Majorana N and for neutrinos and
+antineutrinos:
 
 * neutrino, Dirac or Majorana N: ``ū(k₂, h) Γ[N_i ← ν_α] u(k₁, -)``;
 * antineutrino, Majorana N: ``ū(k₂, h) Γ[N_i ← ν_α] u(k₁, +)`` with the Majorana vertex;
@@ -40,6 +41,13 @@ from nuportal.errors import NuportalError
 from nuportal.models.couplings import ScalarBoson, VectorBoson, chiral_vertex
 from nuportal.models.model import Model
 from nuportal.physics import dirac
+from nuportal.physics.form_factors import (
+    STRANGE_AXIAL_CHARGE,
+    axial_form_factor,
+    induced_pseudoscalar_form_factor,
+    nuclear_form_factors,
+    nucleon_form_factors,
+)
 from nuportal.physics.kinematics import lab_kinematics, q2_limits, threshold_energy
 from nuportal.physics.lepton_currents import couplings_selected, currents_point, line_code
 from nuportal.physics.nuclei import NEUTRON, PROTON, Nucleus
@@ -207,7 +215,7 @@ class Upscattering:
         Coherent: vector rows (m², Z v_p, N v_n), scalar rows (m², 2M Z y_p, 2M N y_n), dipole
         i e Z μ. Nucleon: vector rows (m², 2v_u + v_d, v_u + 2v_d, G_A(0), G_P(0)), where
         F1 = (2v_u + v_d) F1_same + (v_u + 2v_d) F1_other (the same for F2; strange vector form
-        factors vanish), G_A(0) = ½(a_u − a_d)(±g_A) + ½(a_u + a_d) Δu+Δd + a_s Δs and
+        factors vanish), G_A(0) = ½(a_u − a_d)(±g_A) + ½(a_u + a_d)(Δu + Δd) + a_s Δs and
         G_P(0) its isovector part; scalar rows (m², y_N, 0); dipole i e μ.
         """
         t = self.channel.target
@@ -225,8 +233,6 @@ class Upscattering:
             ]
             charge, width = float(t.z), 3
         else:
-            from nuportal.physics.form_factors import STRANGE_AXIAL_CHARGE
-
             proton = t is PROTON
             vec = []
             for b, _ in lv:
@@ -260,8 +266,6 @@ class Upscattering:
         m2 = np.empty(q2f.size)
         points = (kin.columns.reshape(7, -1), ok, q2f)
         if self.channel.regime == "coherent":
-            from nuportal.physics.form_factors import nuclear_form_factors
-
             form = nuclear_form_factors(self.channel.target, q2f)
             _coherent_rows(points, form, lepton, self.m_target, self._couplings, m2)
         else:
@@ -269,8 +273,6 @@ class Upscattering:
                 points, _nucleon_form(self.channel, q2f), lepton, self.m_target, self._couplings, m2
             )
         if self.channel.bound_in is not None:
-            from nuportal.physics.form_factors import nuclear_form_factors
-
             f_p, f_n = nuclear_form_factors(self.channel.bound_in, q2f)
             m2 *= 1.0 - (f_p if self.channel.target is PROTON else f_n) ** 2
         return m2.reshape(e.shape)
@@ -318,12 +320,6 @@ class Upscattering:
 
 def _nucleon_form(channel: Channel, q2: np.ndarray) -> tuple[np.ndarray, ...]:
     """(F1, F1 of the other nucleon, F2, F2 of the other, F_A, G_P/G_A(0)) at ``q2``."""
-    from nuportal.physics.form_factors import (
-        axial_form_factor,
-        induced_pseudoscalar_form_factor,
-        nucleon_form_factors,
-    )
-
     ff = nucleon_form_factors(q2)
     same, other = ((ff.f1p, ff.f2p), (ff.f1n, ff.f2n))[:: 1 if channel.target is PROTON else -1]
     return (
@@ -342,6 +338,19 @@ def _photon(coefficient: complex, q2: float) -> complex:  # pragma: no cover - c
     return coefficient / (q2 if q2 > 0.0 else 1.0)
 
 
+@numba.njit(cache=True)
+def _combination(
+    cx: complex, x: tuple, cy: complex, y: tuple, cz: complex, z: tuple
+) -> tuple[complex, complex, complex, complex]:  # pragma: no cover - compiled
+    """The four-vector cx x + cy y + cz z (tuples)."""
+    return (
+        cx * x[0] + cy * y[0] + cz * z[0],
+        cx * x[1] + cy * y[1] + cz * z[1],
+        cx * x[2] + cy * y[2] + cz * z[2],
+        cx * x[3] + cy * y[3] + cz * z[3],
+    )
+
+
 @numba.njit(cache=True, error_model="numpy")
 def _coherent_rows(
     points: _Points,
@@ -350,10 +359,10 @@ def _coherent_rows(
     mass: float,
     couplings: _Couplings,
     out: np.ndarray,
-) -> None:
+) -> None:  # pragma: no cover - compiled
     """|M|² on a spin-0 nucleus: vector charges Z v_p F_p + N v_n F_n against (p₁ + p₂)·J,
     scalar charges 2M (Z y_p F_p + N y_n F_n) against S, the photon Z F_p against (p₁ + p₂)·D.
-    """  # pragma: no cover - compiled
+    """
     columns, ok, q2s = points
     f_ps, f_ns = form
     vec_c, vec, sca_c, sca, dipole = couplings
@@ -364,20 +373,20 @@ def _coherent_rows(
         e, nu, e_n, p_n, omc, q_x, q_z = columns[:, i]
         q2, f_p, f_n = q2s[i], f_ps[i], f_ns[i]
         j, s, d = currents_point(e, nu, e_n, p_n, omc, q_x, q_z, *lepton)
-        p0 = 2.0 * mass + nu  # p₁ + p₂ = (2M + ν, q_x, 0, q_z)
+        p_sum = (2.0 * mass + nu, q_x, 0.0, q_z)  # p₁ + p₂
         amp = 0j
         if vec_c.size:
             coupling = 0j
             for b in range(vec_c.size):
                 coupling += vec_c[b] * (vec[b, 1] * f_p + vec[b, 2] * f_n) / (-q2 - vec[b, 0])
-            amp += coupling * (j[0] * p0 - j[1] * q_x - j[3] * q_z)
+            amp += coupling * dirac.mdot(j, p_sum)
         if sca_c.size:
             coupling = 0j
             for b in range(sca_c.size):
                 coupling += sca_c[b] * (sca[b, 1] * f_p + sca[b, 2] * f_n) / (-q2 - sca[b, 0])
             amp -= coupling * s
         if dipole != 0:
-            amp += _photon(dipole, q2) * f_p * (d[0] * p0 - d[1] * q_x - d[3] * q_z)
+            amp += _photon(dipole, q2) * f_p * dirac.mdot(d, p_sum)
         out[i] = amp.real**2 + amp.imag**2
 
 
@@ -389,7 +398,7 @@ def _nucleon_rows(
     mass: float,
     couplings: _Couplings,
     out: np.ndarray,
-) -> None:
+) -> None:  # pragma: no cover - compiled
     """|M|² on a nucleon, ½ Tr[Γ (p̸₁ + M) Γ̄ (p̸₂ + M)] (:func:`dirac.bilinear_trace_point`)
     for Γ = v̸ + s − a̸γ5 − p γ5 contracted with the lepton currents J, S, D.
 
@@ -398,7 +407,7 @@ def _nucleon_rows(
     i σ^{νρ} q_ρ/2M → γ^ν − (p₁ + p₂)^ν/2M; the unitary-gauge propagator subtracts
     (J·q) q_ν Γ^ν / m². Every current is then a multiple of J, S, D or q:
     v = v_J J + v_q q + v_D D, a = a_J J + a_q q.
-    """  # pragma: no cover - compiled
+    """
     columns, ok, q2s = points
     f1s, f1o, f2s, f2o, g_dip, g_pseudo = form
     vec_c, vec, sca_c, sca, dipole = couplings
@@ -411,14 +420,13 @@ def _nucleon_rows(
         q2 = q2s[i]
         j, cur_s, d = currents_point(e, nu, e_n, p_n, omc, q_x, q_z, *lepton)
         q = (nu, q_x, 0.0, q_z)
-        p0 = 2.0 * mass + nu
-        j_q = dirac.mdot(j, q)
-        j_p = j[0] * p0 - j[1] * q_x - j[3] * q_z
+        p_sum = (2.0 * mass + nu, q_x, 0.0, q_z)
+        j_q, j_p = dirac.mdot(j, q), dirac.mdot(j, p_sum)
         v_j, v_q, v_d, a_j, a_q, s, p = 0j, 0j, 0j, 0j, 0j, 0j, 0j
         for b in range(vec_c.size):
-            m2, iso_f, other_f, g_a, g_p = vec[b]
-            f1 = iso_f * f1s[i] + other_f * f1o[i]
-            f2 = iso_f * f2s[i] + other_f * f2o[i]
+            m2, w_same, w_other, g_a, g_p = vec[b]
+            f1 = w_same * f1s[i] + w_other * f1o[i]
+            f2 = w_same * f2s[i] + w_other * f2o[i]
             scale = vec_c[b] / (-q2 - m2)
             lq = j_q / m2
             v_j += (f1 + f2) * scale
@@ -432,19 +440,9 @@ def _nucleon_rows(
         if dipole != 0:
             photon = _photon(dipole, q2)
             v_d = (f1s[i] + f2s[i]) * photon
-            s -= f2s[i] * photon * (d[0] * p0 - d[1] * q_x - d[3] * q_z) / (2.0 * mass)
-        v = (
-            v_j * j[0] + v_q * q[0] + v_d * d[0],
-            v_j * j[1] + v_q * q[1] + v_d * d[1],
-            v_j * j[2] + v_q * q[2] + v_d * d[2],
-            v_j * j[3] + v_q * q[3] + v_d * d[3],
-        )
-        a = (
-            a_j * j[0] + a_q * q[0],
-            a_j * j[1] + a_q * q[1],
-            a_j * j[2] + a_q * q[2],
-            a_j * j[3] + a_q * q[3],
-        )
+            s -= f2s[i] * photon * dirac.mdot(d, p_sum) / (2.0 * mass)
+        v = _combination(v_j, j, v_q, q, v_d, d)
+        a = _combination(a_j, j, a_q, q, 0j, d)
         k2 = (mass + nu, q_x, 0.0, q_z)
         out[i] = 0.5 * dirac.bilinear_trace_point(v, a, s, p, k1, k2, mass).real
 
