@@ -206,6 +206,45 @@ def test_density_is_piecewise_constant_and_zero_outside(toy: Flux) -> None:
     assert toy.density(12, 1.5) == 5.0
 
 
+def _searchsorted_density(edges: np.ndarray, dens: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """The definition: the bin with edges[k] <= e < edges[k + 1], by binary search."""
+    idx = np.searchsorted(edges, e, side="right") - 1
+    inside = (idx >= 0) & (idx < dens.size)
+    return np.where(inside, dens[np.clip(idx, 0, dens.size - 1)], 0.0)
+
+
+def _probe_energies(edges: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Random energies over and beyond the table, every edge and its neighbouring doubles."""
+    span = edges[-1] - edges[0]
+    random = rng.uniform(edges[0] - 0.1 * span, edges[-1] + 0.1 * span, 20_000)
+    near = [edges, np.nextafter(edges, -np.inf), np.nextafter(edges, np.inf)]
+    return np.concatenate([random, *near, [np.nan, np.inf, -np.inf]])
+
+
+@pytest.mark.parametrize("equal_bins", [True, False])
+def test_density_lookup_is_the_bin_of_a_binary_search(
+    equal_bins: bool, rng: np.random.Generator
+) -> None:
+    """The compiled lookup guesses the bin as for equal bins and walks to the right one: the
+    same bin as a binary search, also for strongly unequal bins and at every edge."""
+    widths = np.full(200, 0.05) if equal_bins else rng.exponential(1.0, 200) ** 3 + 1e-6
+    edges = np.concatenate([[0.1], 0.1 + np.cumsum(widths)])
+    dens = rng.uniform(0.5, 2.0, edges.size - 1)
+    e = _probe_energies(edges, rng)
+    got = Flux("toy", {14: (edges, dens)}).density(14, e)
+    np.testing.assert_array_equal(got, _searchsorted_density(edges, dens, e))
+
+
+def test_density_lookup_of_every_flux_table(data_dir: Path, rng: np.random.Generator) -> None:
+    for key in FLUX_FILES:
+        flux = load_flux(key)
+        for flavour in flux.flavours:
+            edges, dens = flux.edges(flavour), flux.bin_densities(flavour)
+            e = _probe_energies(edges, rng)
+            expected = _searchsorted_density(edges, dens, e)
+            np.testing.assert_array_equal(flux.density(flavour, e), expected, err_msg=key)
+
+
 def test_partial_bin_integrals_are_exact(toy: Flux) -> None:
     assert toy.integral(14) == pytest.approx(4.0)
     assert toy.integral(14, 0.5, 2.0) == pytest.approx(0.5 * 2.0 + 1.0 * 1.0)

@@ -47,6 +47,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -266,11 +267,9 @@ class Flux:
         """
         pdg = self._pdg(flavour)
         e = np.asarray(energy, dtype=np.float64)
-        edges, dens = self._edges[pdg], self._density[pdg]
-        idx = np.searchsorted(edges, e, side="right") - 1
-        inside = (idx >= 0) & (idx < dens.size)
-        out = np.where(inside, dens[np.clip(idx, 0, dens.size - 1)], 0.0)
-        return np.asarray(out, dtype=np.float64)
+        out = np.empty(e.shape)
+        _bin_values(self._edges[pdg], self._density[pdg], e.ravel(), out.reshape(-1))
+        return out
 
     def cumulative(self, flavour: int | str, energy: ArrayLike) -> FloatArray:
         """Integrated flux Φ(E' < energy) in ν / cm² / POT, exact and vectorised.
@@ -640,3 +639,23 @@ def load_flux(key: str, data_dir: str | os.PathLike[str] | None = None) -> Flux:
         raise NuportalError(unknown_name_message("flux", key, FLUX_FILES))
     path = data_file(FLUX_FILES[key], data_dir)
     return _load_cached(key, str(path.resolve()), path.stat().st_mtime)
+
+
+@numba.njit(cache=True)
+def _bin_values(edges: np.ndarray, values: np.ndarray, x: np.ndarray, out: np.ndarray) -> None:
+    """out[i] = values of the histogram bin holding x[i] (bins closed on the left), 0 outside
+    [edges[0], edges[-1]) and for NaN. The bin is first guessed as if the bins were equal and
+    then walked to the right one, so any increasing edges give the exact bin."""
+    lo, hi, last = edges[0], edges[-1], values.size - 1  # pragma: no cover - compiled
+    scale = values.size / (hi - lo)
+    for i in range(x.size):
+        xi = x[i]
+        if not (xi >= lo and xi < hi):
+            out[i] = 0.0
+            continue
+        k = min(int((xi - lo) * scale), last)
+        while xi < edges[k]:
+            k -= 1
+        while xi >= edges[k + 1]:
+            k += 1
+        out[i] = values[k]

@@ -159,16 +159,18 @@ EPSILON_TRACE = complex(np.trace(GAMMA[0] @ GAMMA[1] @ GAMMA[2] @ GAMMA[3] @ GAM
 
 def trace_gamma5(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
     """Tr[a̸ b̸ c̸ d̸ γ5] for four-vectors (..., 4) (complex allowed)."""
-    rows = _rows(a, b, c, d)
-    return EPSILON_TRACE * _epsilon_rows(rows[0]).reshape(rows[1])
+    rows, shape = _rows(complex, a, b, c, d)
+    out = np.empty(len(rows), complex)
+    _epsilon_rows(rows, out)
+    return EPSILON_TRACE * out.reshape(shape)
 
 
-def _rows(*vectors: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
-    """Four-vectors (..., 4) broadcast and stacked as complex (n, len(vectors), 4), and the
-    broadcast shape without the Lorentz index."""
+def _rows(dtype: type, *vectors: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Four-vectors (..., 4) broadcast and stacked as (n, len(vectors), 4) of ``dtype``, and
+    the broadcast shape without the Lorentz index."""
     shape = np.broadcast_shapes(*(np.shape(x) for x in vectors))
     flat = [np.broadcast_to(x, shape).reshape(-1, 4) for x in vectors]
-    return np.stack(flat, axis=1).astype(complex), shape[:-1]
+    return np.stack(flat, axis=1).astype(dtype), shape[:-1]
 
 
 def bilinear_trace(
@@ -184,69 +186,91 @@ def bilinear_trace(
     spin sum of |ū(p₂) Γ u(p₁)|² for a fermion of mass M.
 
     ``v``, ``a`` are complex four-vectors (..., 4), ``s``, ``p`` complex scalars (...), the
-    momenta real. Standard trace theorems (e.g. Peskin & Schroeder, Eqs. (5.5)–(5.7) and
-    (A.27)); the vector–axial interference is the γ5 trace of :func:`trace_gamma5`, and
-    v–p, s–a and s–p interferences vanish. Cheaper than building Γ as 4 × 4 matrices; the
-    tests compare both.
+    momenta real. One compiled pass of :func:`bilinear_trace_point`; the tests compare it
+    with the trace of explicit 4 × 4 matrices.
     """
     scalars = [np.asarray(x)[..., None] * np.ones(4) for x in (s, p)]
-    rows = _rows(v, a, p1, p2, *scalars)
-    return _bilinear_trace_kernel(rows[0], float(mass)).reshape(rows[1])
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (v, a, p1, p2, *scalars)))
+    currents, _ = _rows(complex, *(np.broadcast_to(x, shape) for x in (v, a, *scalars)))
+    momenta, _ = _rows(float, *(np.broadcast_to(x, shape) for x in (p1, p2)))
+    out = np.empty(len(currents), complex)
+    _bilinear_trace_rows(currents, momenta, float(mass), out)
+    return out.reshape(shape[:-1])
+
+
+_Four = tuple[complex, complex, complex, complex]
+_RealFour = tuple[float, float, float, float]
 
 
 @numba.njit(cache=True)
-def _mdot(x: np.ndarray, y: np.ndarray) -> complex:  # pragma: no cover - compiled
+def four(x: np.ndarray) -> tuple:  # pragma: no cover - compiled
+    """The four-vector ``x[0:4]`` as a tuple (compiled kernels pass four-vectors as tuples)."""
+    return x[0], x[1], x[2], x[3]
+
+
+@numba.njit(cache=True)
+def mdot(x: tuple, y: tuple) -> complex:  # pragma: no cover - compiled
+    """Minkowski product of two four-vector tuples (compiled)."""
     return x[0] * y[0] - x[1] * y[1] - x[2] * y[2] - x[3] * y[3]
 
 
 @numba.njit(cache=True)
-def _epsilon(
-    a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray
+def _conj(x: _Four) -> _Four:  # pragma: no cover - compiled
+    return x[0].conjugate(), x[1].conjugate(), x[2].conjugate(), x[3].conjugate()
+
+
+@numba.njit(cache=True)
+def epsilon(a: tuple, b: tuple, c: tuple, d: tuple) -> complex:  # pragma: no cover - compiled
+    """Tr[a̸ b̸ c̸ d̸ γ5] / EPSILON_TRACE = ε_{μνρσ} a^μ b^ν c^ρ d^σ (ε^{0123} = +1), the
+    determinant of the lowered rows, i.e. minus that of the rows: by 2 × 2 minors."""
+    return -(
+        (a[0] * b[1] - a[1] * b[0]) * (c[2] * d[3] - c[3] * d[2])
+        - (a[0] * b[2] - a[2] * b[0]) * (c[1] * d[3] - c[3] * d[1])
+        + (a[0] * b[3] - a[3] * b[0]) * (c[1] * d[2] - c[2] * d[1])
+        + (a[1] * b[2] - a[2] * b[1]) * (c[0] * d[3] - c[3] * d[0])
+        - (a[1] * b[3] - a[3] * b[1]) * (c[0] * d[2] - c[2] * d[0])
+        + (a[2] * b[3] - a[3] * b[2]) * (c[0] * d[1] - c[1] * d[0])
+    )
+
+
+@numba.njit(cache=True)
+def _epsilon_rows(rows: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    for n in range(len(rows)):
+        out[n] = epsilon(four(rows[n, 0]), four(rows[n, 1]), four(rows[n, 2]), four(rows[n, 3]))
+
+
+@numba.njit(cache=True)
+def bilinear_trace_point(
+    v: _Four, a: _Four, s: complex, p: complex, k1: _RealFour, k2: _RealFour, mass: float
 ) -> complex:  # pragma: no cover - compiled
-    """Tr[a̸ b̸ c̸ d̸ γ5] / EPSILON_TRACE: the determinant of the lowered rows, by 2 × 2 minors."""
-    sign = np.array([1.0, -1.0, -1.0, -1.0])
-    la, lb, lc, ld = a * sign, b * sign, c * sign, d * sign
-    total = 0j
-    for i, j, k, m, parity in (
-        (0, 1, 2, 3, 1.0),
-        (0, 2, 1, 3, -1.0),
-        (0, 3, 1, 2, 1.0),
-        (1, 2, 0, 3, 1.0),
-        (1, 3, 0, 2, -1.0),
-        (2, 3, 0, 1, 1.0),
-    ):
-        total += parity * (la[i] * lb[j] - la[j] * lb[i]) * (lc[k] * ld[m] - lc[m] * ld[k])
-    return total
+    """:func:`bilinear_trace` at one point, four-vectors as tuples (compiled, for kernels).
 
-
-@numba.njit(cache=True)
-def _epsilon_rows(rows: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    out = np.empty(len(rows), np.complex128)
-    for n in range(len(rows)):
-        out[n] = _epsilon(rows[n, 0], rows[n, 1], rows[n, 2], rows[n, 3])
-    return out
-
-
-@numba.njit(cache=True)
-def _bilinear_trace_kernel(rows: np.ndarray, mass: float) -> np.ndarray:  # pragma: no cover
-    """One event at a time, the terms of :func:`bilinear_trace`; rows[n] = (v, a, p₁, p₂,
-    s × 1, p × 1)."""
-    out = np.empty(len(rows), np.complex128)
+    Standard trace theorems (e.g. Peskin & Schroeder, Eqs. (5.5)–(5.7) and (A.27)):
+    Tr[x̸ p̸₁ y̸ p̸₂]/4 = (x·p₁)(y·p₂) + (x·p₂)(y·p₁) − (x·y)(p₁·p₂); the vector–axial
+    interference is the γ5 trace (:func:`epsilon`); v–p, s–a and s–p interferences vanish.
+    """
     m2 = mass * mass
-    for n in range(len(rows)):
-        vn, an, k1, k2 = rows[n, 0], rows[n, 1], rows[n, 2], rows[n, 3]
-        sn, pn = rows[n, 4, 0], rows[n, 5, 0]
-        vc, ac = np.conj(vn), np.conj(an)
-        pp = _mdot(k1, k2)
-        v1, v2, a1, a2 = _mdot(vn, k1), _mdot(vn, k2), _mdot(an, k1), _mdot(an, k2)
-        vc1, vc2, ac1, ac2 = np.conj(v1), np.conj(v2), np.conj(a1), np.conj(a2)
-        # Tr[x̸ p̸₁ y̸ p̸₂] / 4 = (x·p₁)(y·p₂) + (x·p₂)(y·p₁) − (x·y)(p₁·p₂)
-        vv = 4.0 * (v1 * vc2 + v2 * vc1 - _mdot(vn, vc) * pp + m2 * _mdot(vn, vc))
-        aa = 4.0 * (a1 * ac2 + a2 * ac1 - _mdot(an, ac) * pp - m2 * _mdot(an, ac))
-        ss = 4.0 * abs(sn) ** 2 * (pp + m2)
-        pps = 4.0 * abs(pn) ** 2 * (pp - m2)
-        vs = 4.0 * mass * (np.conj(sn) * (v1 + v2) + sn * (vc1 + vc2))
-        ap = 4.0 * mass * (np.conj(pn) * (a1 - a2) + pn * (ac1 - ac2))
-        va = EPSILON_TRACE * (_epsilon(vn, k1, ac, k2) + _epsilon(an, k1, vc, k2))
-        out[n] = vv + aa + ss + pps + vs + ap + va
-    return out
+    vc, ac = _conj(v), _conj(a)
+    pp = mdot(k1, k2)
+    v1, v2, a1, a2 = mdot(v, k1), mdot(v, k2), mdot(a, k1), mdot(a, k2)
+    vc1, vc2, ac1, ac2 = v1.conjugate(), v2.conjugate(), a1.conjugate(), a2.conjugate()
+    vv = 4.0 * (v1 * vc2 + v2 * vc1 - mdot(v, vc) * pp + m2 * mdot(v, vc))
+    aa = 4.0 * (a1 * ac2 + a2 * ac1 - mdot(a, ac) * pp - m2 * mdot(a, ac))
+    ss = 4.0 * abs(s) ** 2 * (pp + m2)
+    pps = 4.0 * abs(p) ** 2 * (pp - m2)
+    vs = 4.0 * mass * (s.conjugate() * (v1 + v2) + s * (vc1 + vc2))
+    ap = 4.0 * mass * (p.conjugate() * (a1 - a2) + p * (ac1 - ac2))
+    va = EPSILON_TRACE * (epsilon(v, k1, ac, k2) + epsilon(a, k1, vc, k2))
+    return vv + aa + ss + pps + vs + ap + va
+
+
+@numba.njit(cache=True)
+def _bilinear_trace_rows(
+    currents: np.ndarray, momenta: np.ndarray, mass: float, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """currents[n] = (v, a, s × 1, p × 1), momenta[n] = (p₁, p₂)."""
+    for n in range(len(currents)):
+        c, k = currents[n], momenta[n]
+        out[n] = bilinear_trace_point(
+            four(c[0]), four(c[1]), c[2, 0], c[3, 0], four(k[0]), four(k[1]), mass
+        )

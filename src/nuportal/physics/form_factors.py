@@ -161,14 +161,25 @@ def helm_rms_radius(radius_fm: float, s: float = HELM_SKIN_THICKNESS_FM) -> floa
 
 
 def _helm_shape(q_fm: np.ndarray, radius_fm: float, s: float) -> np.ndarray:
-    """``3 j1(qR)/(qR) exp(-(qs)²/2)`` with a series for small ``qR`` (no 0/0)."""
-    x = q_fm * radius_fm
-    small = x < 1e-2
-    xs = np.where(small, 1.0, x)  # safe argument for the closed form
-    closed = 3.0 * (np.sin(xs) - xs * np.cos(xs)) / xs**3
-    x2 = x * x
-    series = 1.0 - x2 / 10.0 + x2 * x2 / 280.0
-    return np.where(small, series, closed) * np.exp(-0.5 * (q_fm * s) ** 2)
+    """``3 j1(qR)/(qR) exp(-(qs)²/2)`` at ``q_fm`` (fm⁻¹), one compiled pass."""
+    q = np.asarray(q_fm, dtype=float)
+    out = np.empty(q.shape)
+    _helm_rows(q.ravel(), float(radius_fm), float(s), out.reshape(-1))
+    return out
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _helm_rows(q: np.ndarray, radius: float, s: float, out: np.ndarray) -> None:
+    """:func:`_helm_shape` with the series 1 - x²/10 + x⁴/280 of 3 j1(x)/x for x = qR < 0.01
+    (no 0/0)."""
+    for i in range(q.size):  # pragma: no cover - compiled
+        x = q[i] * radius
+        if x < 1e-2:
+            x2 = x * x
+            shape = 1.0 - x2 / 10.0 + x2 * x2 / 280.0
+        else:
+            shape = 3.0 * (math.sin(x) - x * math.cos(x)) / (x * x * x)
+        out[i] = shape * math.exp(-0.5 * (q[i] * s) ** 2)
 
 
 def helm_form_factor(
@@ -410,32 +421,41 @@ def fourier_bessel_form_factor(
         raise NuportalError("the Fourier-Bessel density has zero total charge")
 
     x = _q_fm(q2a) * radius_fm
-    return _fourier_bessel_sum(x.ravel(), coeffs, npi, sign).reshape(x.shape) / norm
+    out = np.empty(x.shape)
+    _fourier_bessel_sum(x.ravel(), coeffs, npi, sign, out.reshape(-1))
+    return out / norm
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _fourier_bessel_sum(
-    x: np.ndarray, coeffs: np.ndarray, npi: np.ndarray, sign: np.ndarray
-) -> np.ndarray:  # pragma: no cover - compiled
+    x: np.ndarray, coeffs: np.ndarray, npi: np.ndarray, sign: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
     """j0(x) Σ_ν (−1)^{ν+1} a_ν / ((νπ)² − x²) at x = qR, one sine per point; the term of
-    the nearest pole ν₀ (x ≥ π/2 only) in the shifted form a_ν₀ sinc(x − ν₀π)/(x(x + ν₀π))."""
-    out = np.empty(x.size)
+    the nearest pole ν₀ (x ≥ π/2 only) in the shifted form a_ν₀ sinc(x − ν₀π)/(x(x + ν₀π)).
+    The sum runs over ν outside and over the points inside, so that the divisions vectorise;
+    each point still adds its terms in the order of ν (the skipped pole term, possibly 1/0,
+    is computed and discarded)."""
+    nearest = np.empty(x.size, np.int64)
     for i in range(x.size):
         xi = x[i]
-        nearest = -1
+        nearest[i] = -1
         if xi >= 0.5 * np.pi:
-            nearest = min(max(int(np.rint(xi / np.pi)), 1), coeffs.size) - 1
-        regular = 0.0
-        for k in range(coeffs.size):
-            if k != nearest:
-                regular += sign[k] * coeffs[k] / (npi[k] * npi[k] - xi * xi)
-        value = regular * (np.sin(xi) / xi if xi != 0.0 else 1.0)
-        if nearest >= 0:
-            gap = xi - npi[nearest]
+            nearest[i] = min(max(int(np.rint(xi / np.pi)), 1), coeffs.size) - 1
+        out[i] = 0.0
+    for k in range(coeffs.size):
+        weight, pole = sign[k] * coeffs[k], npi[k] * npi[k]
+        for i in range(x.size):
+            term = weight / (pole - x[i] * x[i])
+            out[i] += term if nearest[i] != k else 0.0
+    for i in range(x.size):
+        xi = x[i]
+        value = out[i] * (np.sin(xi) / xi if xi != 0.0 else 1.0)
+        k = nearest[i]
+        if k >= 0:
+            gap = xi - npi[k]
             shifted = np.sin(gap) / gap if gap != 0.0 else 1.0
-            value += coeffs[nearest] * shifted / (xi * (xi + npi[nearest]))
+            value += coeffs[k] * shifted / (xi * (xi + npi[k]))
         out[i] = value
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

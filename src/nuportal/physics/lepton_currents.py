@@ -21,22 +21,26 @@ arXiv:0812.1594, Sect. 2):
 the same expressions with ξ, ζ the Weyl halves of v(k₂, h) and η of v(k₁, +) (Γ̄ = Γ for
 γ^μ, 1 and σ^{μν}). Nothing is summed over spins, so a current is exact to rounding; the
 tests compare it with the explicit spinors of :mod:`nuportal.physics.dirac`.
+
+:func:`currents_point` (compiled, numba) is the one implementation: the amplitude kernels of
+:mod:`nuportal.physics.upscattering` call it per event, :class:`LeptonCurrents` fills arrays
+with it.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
-
+import numba
 import numpy as np
 
 from nuportal.errors import NuportalError
 from nuportal.physics.kinematics import LabKinematics
 
 #: incoming lines: ``"neutrino"`` ū(k₂, h) Γ u(k₁, -); ``"majorana_antineutrino"``
-#: ū(k₂, h) Γ u(k₁, +); ``"dirac_antineutrino"`` v̄(k₁, +) Γ v(k₂, h)
+#: ū(k₂, h) Γ u(k₁, +); ``"dirac_antineutrino"`` v̄(k₁, +) Γ v(k₂, h); the position in this
+#: tuple is the ``line`` code of :func:`currents_point`
 LINES = ("neutrino", "majorana_antineutrino", "dirac_antineutrino")
 
-_Weyl = tuple[np.ndarray, np.ndarray]
+_Four = tuple[complex, complex, complex, complex]
 
 
 def couplings_selected(line: str) -> tuple[int, int]:
@@ -49,37 +53,110 @@ def couplings_selected(line: str) -> tuple[int, int]:
     return {"neutrino": (0, 0), "majorana_antineutrino": (1, 1), "dirac_antineutrino": (0, 1)}[line]
 
 
-def _sigma(x: _Weyl, y: _Weyl, t: float) -> np.ndarray:
-    """x† σ_t^μ y for real two-spinors (σ_+ = σ, σ_- = σ̄), shape (n, 4) complex."""
-    (x1, x2), (y1, y2) = x, y
-    out = np.empty((len(x1), 4), complex)
-    out[:, 0] = x1 * y1 + x2 * y2
-    out[:, 1] = t * (x1 * y2 + x2 * y1)
-    out[:, 2] = (t * (x2 * y1 - x1 * y2)) * 1j
-    out[:, 3] = t * (x1 * y1 - x2 * y2)
-    return out
+def line_code(line: str, helicity: int) -> int:
+    """The ``line`` code of :func:`currents_point` for a line of :data:`LINES`, after checking
+    ``line`` and ``helicity`` (±1)."""
+    if line not in LINES:
+        raise NuportalError(f"unknown lepton line {line!r}; allowed: {', '.join(LINES)}")
+    if helicity not in (+1, -1):
+        raise NuportalError(f"helicity must be +1 or -1, got {helicity!r}")
+    return LINES.index(line)
 
 
-def _q_sigma(q0: np.ndarray, qx: np.ndarray, qz: np.ndarray, t: float, y: _Weyl) -> _Weyl:
+@numba.njit(cache=True)
+def _sigma(
+    x1: float, x2: float, y1: float, y2: float, t: float
+) -> tuple[float, float, float, float]:  # pragma: no cover - compiled
+    """x† σ_t^μ y for real two-spinors (σ_+ = σ, σ_- = σ̄) as (a⁰, a¹, a², a³) with
+    x† σ_t^μ y = (a⁰, a¹, i a², a³)."""
+    return (
+        x1 * y1 + x2 * y2,
+        t * (x1 * y2 + x2 * y1),
+        t * (x2 * y1 - x1 * y2),
+        t * (x1 * y1 - x2 * y2),
+    )
+
+
+@numba.njit(cache=True)
+def _q_sigma(
+    q0: float, qx: float, qz: float, t: float, y1: float, y2: float
+) -> tuple[float, float]:  # pragma: no cover - compiled
     """(q·σ_t) y for q_y = 0: q·σ = q⁰ − q⃗·σ⃗ (t = +1), q·σ̄ = q⁰ + q⃗·σ⃗ (t = -1); real."""
-    y1, y2 = y
     return (q0 - t * qz) * y1 - t * qx * y2, (q0 + t * qz) * y2 - t * qx * y1
 
 
-def _dipole(
-    zeta: _Weyl, eta: _Weyl, q: tuple[np.ndarray, np.ndarray, np.ndarray], t: float
-) -> np.ndarray:
-    """(i/2) ζ† [(q·σ_{-t}) σ_t^ν − σ_{-t}^ν (q·σ_t)] η: ψ̄ σ^{μν} q_μ ψ' for η of chirality
-    t (σ^{μν} q_μ = (i/2)(q̸ γ^ν − γ^ν q̸)); (q·σ)ᵀ = q·σ for real symmetric q·σ."""
-    left = _q_sigma(*q, -t, zeta)
-    return 0.5j * (_sigma(left, eta, t) - _sigma(zeta, _q_sigma(*q, t, eta), -t))
+@numba.njit(cache=True, error_model="numpy")
+def currents_point(
+    energy: float,
+    nu: float,
+    e_n: float,
+    p_n: float,
+    one_minus_cos: float,
+    q_x: float,
+    q_z: float,
+    m_lepton: float,
+    helicity: int,
+    line: int,
+) -> tuple[_Four, complex, _Four]:  # pragma: no cover - compiled
+    """(ψ̄ γ^μ ψ, ψ̄ ψ, ψ̄ σ^{μν} q_μ ψ) at one point of :class:`LabKinematics` (its columns in
+    order), upper indices, for the line ``LINES[line]`` and N helicity ``helicity``.
+
+    The dipole current is ψ̄ σ^{μν} q_μ ψ = (i/2) ζ† [(q·σ_{-t}) σ_t^ν − σ_{-t}^ν (q·σ_t)] η
+    (σ^{μν} q_μ = (i/2)(q̸ γ^ν − γ^ν q̸); (q·σ)ᵀ = q·σ for real symmetric q·σ).
+    """
+    cos_half, sin_half = np.sqrt(1.0 - 0.5 * one_minus_cos), np.sqrt(0.5 * one_minus_cos)
+    w_plus = np.sqrt(e_n + p_n)
+    w_minus = m_lepton / (w_plus if w_plus > 0.0 else 1.0)
+    norm = np.sqrt(2.0 * energy)
+    # χ_h of u(k₂, h), χ_{-h} of v(k₂, h), and the weights of the (L, R) Weyl halves
+    dirac_anti = line == 2
+    chi_plus = helicity > 0 if not dirac_anti else helicity < 0
+    chi1, chi2 = (cos_half, sin_half) if chi_plus else (-sin_half, cos_half)
+    w_h, w_mh = (w_plus, w_minus) if helicity > 0 else (w_minus, w_plus)
+    w_l, w_r = (-helicity * w_h, helicity * w_mh) if dirac_anti else (w_mh, w_h)
+    if line == 1:  # η = u(k₁, +) is right-handed: ξ = R half, ζ = L half
+        t, eta1, eta2 = 1.0, norm, 0.0
+        xi1, xi2, zeta1, zeta2 = w_r * chi1, w_r * chi2, w_l * chi1, w_l * chi2
+    else:
+        t, eta1, eta2 = -1.0, 0.0, (norm if line == 0 else -norm)
+        xi1, xi2, zeta1, zeta2 = w_l * chi1, w_l * chi2, w_r * chi1, w_r * chi2
+    # the ν̄ line of a Dirac N is the complex conjugate: the imaginary parts change sign
+    phase = -1.0 if dirac_anti else 1.0
+    v0, v1, v2, v3 = _sigma(xi1, xi2, eta1, eta2, t)
+    vector = (complex(v0), complex(v1), complex(0.0, phase * v2), complex(v3))
+    scalar = complex(zeta1 * eta1 + zeta2 * eta2)
+    l1, l2 = _q_sigma(nu, q_x, q_z, -t, zeta1, zeta2)
+    a0, a1, a2, a3 = _sigma(l1, l2, eta1, eta2, t)
+    r1, r2 = _q_sigma(nu, q_x, q_z, t, eta1, eta2)
+    b0, b1, b2, b3 = _sigma(zeta1, zeta2, r1, r2, -t)
+    dipole = (
+        complex(0.0, phase * 0.5 * (a0 - b0)),
+        complex(0.0, phase * 0.5 * (a1 - b1)),
+        complex(-0.5 * (a2 - b2)),
+        complex(0.0, phase * 0.5 * (a3 - b3)),
+    )
+    return vector, scalar, dipole
+
+
+@numba.njit(cache=True)
+def _currents_rows(
+    columns: np.ndarray, m_lepton: float, helicity: int, line: int, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    for i in range(columns.shape[1]):
+        e, nu, e_n, p_n, omc, q_x, q_z = columns[:, i]
+        vector, out[i, 4], dipole = currents_point(
+            e, nu, e_n, p_n, omc, q_x, q_z, m_lepton, helicity, line
+        )
+        for mu in range(4):
+            out[i, mu], out[i, 5 + mu] = vector[mu], dipole[mu]
 
 
 class LeptonCurrents:
     """Currents of the lepton line ``line`` (:data:`LINES`) for an outgoing lepton of mass
-    ``m_lepton`` (GeV) and helicity ``helicity`` = ±1 at the points of ``kin`` (flattened).
+    ``m_lepton`` (GeV) and helicity ``helicity`` = ±1 at the points of ``kin`` (flattened),
+    from :func:`currents_point`.
 
-    Attributes (computed on first use; complex, GeV units: currents ∝ √(E E_N))
+    Attributes (complex, GeV units: currents ∝ √(E E_N))
     ----------
     vector : numpy.ndarray
         ψ̄ γ^μ ψ, shape (n, 4), upper index.
@@ -93,47 +170,8 @@ class LeptonCurrents:
     """
 
     def __init__(self, kin: LabKinematics, m_lepton: float, helicity: int, line: str) -> None:
-        if line not in LINES:
-            raise NuportalError(f"unknown lepton line {line!r}; allowed: {', '.join(LINES)}")
-        if helicity not in (+1, -1):
-            raise NuportalError(f"helicity must be +1 or -1, got {helicity!r}")
-        omc = kin.one_minus_cos.ravel()
-        cos_half, sin_half = np.sqrt(1.0 - 0.5 * omc), np.sqrt(0.5 * omc)
-        w_plus = np.sqrt(kin.e_n.ravel() + kin.p_n.ravel())
-        w_minus = m_lepton / np.where(w_plus > 0, w_plus, 1.0)
-        norm = np.sqrt(2.0 * kin.energy.ravel())
-        zero = np.zeros_like(norm)
-        # χ_h of u(k₂, h), χ_{-h} of v(k₂, h), and the weights of the (L, R) Weyl halves
-        chi_plus = helicity > 0 if line != "dirac_antineutrino" else helicity < 0
-        chi = (cos_half, sin_half) if chi_plus else (-sin_half, cos_half)
-        w_h, w_mh = (w_plus, w_minus) if helicity > 0 else (w_minus, w_plus)
-        w_l, w_r = (
-            (-helicity * w_h, helicity * w_mh) if line == "dirac_antineutrino" else (w_mh, w_h)
-        )
-        half_l, half_r = (w_l * chi[0], w_l * chi[1]), (w_r * chi[0], w_r * chi[1])
-        self._q = (kin.nu.ravel(), kin.q_x.ravel(), kin.q_z.ravel())
-        self._conjugate = line == "dirac_antineutrino"
-        if line == "majorana_antineutrino":
-            self._eta, self._t, self._xi, self._zeta = (norm, zero), 1.0, half_r, half_l
-        else:
-            sign = 1.0 if line == "neutrino" else -1.0
-            self._eta, self._t, self._xi, self._zeta = (zero, sign * norm), -1.0, half_l, half_r
-
-    def _out(self, value: np.ndarray) -> np.ndarray:
-        return np.conj(value) if self._conjugate else value
-
-    @cached_property
-    def vector(self) -> np.ndarray:
-        """ψ̄ γ^μ ψ, (n, 4)."""
-        return self._out(_sigma(self._xi, self._eta, self._t))
-
-    @cached_property
-    def scalar(self) -> np.ndarray:
-        """ψ̄ ψ, (n,)."""
-        (z1, z2), (e1, e2) = self._zeta, self._eta
-        return self._out(z1 * e1 + z2 * e2 + 0j)
-
-    @cached_property
-    def dipole(self) -> np.ndarray:
-        """ψ̄ σ^{μν} q_μ ψ, (n, 4)."""
-        return self._out(_dipole(self._zeta, self._eta, self._q, self._t))
+        code = line_code(line, helicity)
+        columns = np.ascontiguousarray(kin.columns.reshape(7, -1))
+        rows = np.empty((columns.shape[1], 9), complex)
+        _currents_rows(columns, float(m_lepton), int(helicity), code, rows)
+        self.vector, self.scalar, self.dipole = rows[:, :4], rows[:, 4], rows[:, 5:]

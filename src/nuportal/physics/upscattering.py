@@ -1,10 +1,11 @@
 """Upscattering ν_α / ν̄_α + T → N_i + T: helicity amplitudes and dσ/dQ².
 
 The amplitude is built from Feynman rules (conventions in :mod:`nuportal.models.couplings`)
-and evaluated numerically with explicit helicity spinors (:mod:`nuportal.physics.dirac`),
-so that every exchanged boson (Z, Z', h', and the photon through a transition dipole) and
-every interference between them is included, for each helicity of the outgoing N, for
-Dirac and Majorana N and for neutrinos and antineutrinos:
+and evaluated numerically from the helicity spinors' lepton currents in closed form
+(:mod:`nuportal.physics.lepton_currents`), so that every exchanged boson (Z, Z', h', and
+the photon through a transition dipole) and every interference between them is included,
+for each helicity of the outgoing N, for Dirac and Majorana N and for neutrinos and
+antineutrinos:
 
 * neutrino, Dirac or Majorana N: ``ū(k₂, h) Γ[N_i ← ν_α] u(k₁, -)``;
 * antineutrino, Majorana N: ``ū(k₂, h) Γ[N_i ← ν_α] u(k₁, +)`` with the Majorana vertex;
@@ -21,7 +22,9 @@ With all propagators of the unitary gauge, for Q² = -q² and q = k₁ - k₂ = 
     M = Σ_V [L_V·H_V - (L_V·q)(q·H_V)/m_V²] / (q² - m_V²) - Σ_S L_S H_S / (q² - m_S²)
         + i e (L_dip·H_γ) / Q²,
 
-and dσ/dQ² = |M|² / (64 π M² E_ν²) for a target of mass M at rest.
+and dσ/dQ² = |M|² / (64 π M² E_ν²) for a target of mass M at rest. The kinematics, the
+currents and the sum over bosons run in one compiled pass over the points per target kind
+(numba, cached on disk), after the form factors.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+import numba
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -37,13 +41,15 @@ from nuportal.errors import NuportalError
 from nuportal.models.couplings import ScalarBoson, VectorBoson, chiral_vertex
 from nuportal.models.model import Model
 from nuportal.physics import dirac
-from nuportal.physics.kinematics import (
-    LabKinematics,
-    lab_kinematics,
-    q2_limits,
-    threshold_energy,
+from nuportal.physics.form_factors import (
+    STRANGE_AXIAL_CHARGE,
+    axial_form_factor,
+    induced_pseudoscalar_form_factor,
+    nuclear_form_factors,
+    nucleon_form_factors,
 )
-from nuportal.physics.lepton_currents import LeptonCurrents, couplings_selected
+from nuportal.physics.kinematics import lab_kinematics, q2_limits, threshold_energy
+from nuportal.physics.lepton_currents import couplings_selected, currents_point, line_code
 from nuportal.physics.nuclei import NEUTRON, PROTON, Nucleus
 from nuportal.units import GEV2_TO_CM2
 
@@ -55,6 +61,11 @@ REGIMES = ("coherent", "elastic")
 #: (COMPASS, Phys. Lett. B 647 (2007) 8); enters only for bosons with a_u + a_d ≠ 0
 #: (generic couplings; the Z and the kinetic-mixing Z' have a purely isovector u, d axial part).
 ISOSCALAR_AXIAL_CHARGE = 0.43
+
+#: arguments of the compiled |M|² kernels: (kinematics columns (7, n), physical mask, Q²) and
+#: (vector couplings, vector rows, scalar couplings, scalar rows, dipole coefficient)
+_Points = tuple[np.ndarray, np.ndarray, np.ndarray]
+_Couplings = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, complex]
 
 
 @dataclass(frozen=True)
@@ -196,122 +207,75 @@ class Upscattering:
             return "neutrino"
         return "majorana_antineutrino" if self.model.majorana else "dirac_antineutrino"
 
+    @cached_property
+    def _couplings(self) -> _Couplings:
+        """The selected couplings (:attr:`_selected`) as tables for the compiled kernels:
+        (vector c, vector rows, scalar c, scalar rows, dipole coefficient).
+
+        Coherent: vector rows (m², Z v_p, N v_n), scalar rows (m², 2M Z y_p, 2M N y_n), dipole
+        i e Z μ. Nucleon: vector rows (m², 2v_u + v_d, v_u + 2v_d, G_A(0), G_P(0)), where
+        F1 = (2v_u + v_d) F1_same + (v_u + 2v_d) F1_other (the same for F2; strange vector form
+        factors vanish), G_A(0) = ½(a_u − a_d)(±g_A) + ½(a_u + a_d)(Δu + Δd) + a_s Δs and
+        G_P(0) its isovector part; scalar rows (m², y_N, 0); dipole i e μ.
+        """
+        t = self.channel.target
+        lv, ls, dipole = self._selected
+        vec: list[tuple[float, ...]]
+        if self.channel.regime == "coherent":
+            vec = [
+                (b.mass**2, t.z * v_p, t.n * v_n)
+                for b, _ in lv
+                for v_p, v_n in [b.nucleon_vector_charges()]
+            ]
+            sca = [
+                (b.mass**2, 2.0 * t.mass * t.z * b.nucleon[0], 2.0 * t.mass * t.n * b.nucleon[1])
+                for b, _ in ls
+            ]
+            charge, width = float(t.z), 3
+        else:
+            proton = t is PROTON
+            vec = []
+            for b, _ in lv:
+                v_u, v_d = b.vector("u"), b.vector("d")
+                a_u, a_d, a_s = b.axial("u"), b.axial("d"), b.axial("s")
+                iso = 0.5 * (a_u - a_d) * (1.0 if proton else -1.0) * G_A
+                g_a = iso + 0.5 * (a_u + a_d) * ISOSCALAR_AXIAL_CHARGE + a_s * STRANGE_AXIAL_CHARGE
+                vec.append((b.mass**2, 2 * v_u + v_d, v_u + 2 * v_d, g_a, iso))
+            sca = [(b.mass**2, b.nucleon[0 if proton else 1], 0.0) for b, _ in ls]
+            charge, width = 1.0, 5
+        return (
+            np.array([c for _, c in lv], complex),
+            np.array(vec, float).reshape(len(lv), width),
+            np.array([c for _, c in ls], complex),
+            np.array(sca, float).reshape(len(ls), 3),
+            1j * E_CHARGE * charge * dipole,
+        )
+
     def amplitude_squared(self, energy: ArrayLike, q2: ArrayLike, helicity: int) -> np.ndarray:
         """|M|² (spin-averaged over the target) for N helicity ``helicity`` = ±1 (GeV⁰).
 
-        Zero outside the physical region.
+        Zero outside the physical region. One compiled pass over the points
+        (:func:`_coherent_rows`, :func:`_nucleon_rows`) after the form factors.
         """
+        line = line_code(self._line, helicity)
         e, q2a = np.broadcast_arrays(_finite(energy, "energy"), _finite(q2, "Q²"))
-        shape = e.shape
-        kin = lab_kinematics(e.ravel(), q2a.ravel(), self.m_lepton, self.m_target)
-        currents = LeptonCurrents(kin, self.m_lepton, helicity, self._line)
-        q2f = np.where(kin.ok, q2a.ravel(), 0.0)
+        kin = lab_kinematics(e, q2a, self.m_lepton, self.m_target)
+        ok = kin.ok.ravel()
+        q2f = np.where(ok, q2a.ravel(), 0.0)
+        lepton = (self.m_lepton, int(helicity), line)
+        m2 = np.empty(q2f.size)
+        points = (kin.columns.reshape(7, -1), ok, q2f)
         if self.channel.regime == "coherent":
-            m2 = self._coherent(q2f, kin, currents)
+            form = nuclear_form_factors(self.channel.target, q2f)
+            _coherent_rows(points, form, lepton, self.m_target, self._couplings, m2)
         else:
-            m2 = self._nucleon(q2f, kin, currents)
-        return np.where(kin.ok, m2, 0.0).reshape(shape)
-
-    def _coherent(self, q2: np.ndarray, kin: LabKinematics, cur: LeptonCurrents) -> np.ndarray:
-        from nuportal.physics.form_factors import nuclear_form_factors
-
-        t = self.channel.target
-        lv, ls, dipole = self._selected
-        f_p, f_n = nuclear_form_factors(t, q2)
-        # (p₁ + p₂)·current with p₁ + p₂ = (2M + ν, q_x, 0, q_z)
-        psum = (2.0 * t.mass + kin.nu, kin.q_x, kin.q_z)
-        amp = np.zeros(q2.shape, complex)
-        if lv:
-            charges = [(c, *b.nucleon_vector_charges(), b.mass) for b, c in lv]
-            coupling = sum(
-                c * (t.z * v_p * f_p + t.n * v_n * f_n) / (-q2 - m**2) for c, v_p, v_n, m in charges
+            _nucleon_rows(
+                points, _nucleon_form(self.channel, q2f), lepton, self.m_target, self._couplings, m2
             )
-            amp += coupling * _dot_planar(cur.vector, psum)
-        if ls:
-            coupling = sum(
-                c
-                * 2.0
-                * t.mass
-                * (t.z * b.nucleon[0] * f_p + t.n * b.nucleon[1] * f_n)
-                / (-q2 - b.mass**2)
-                for b, c in ls
-            )
-            amp -= coupling * cur.scalar
-        if dipole != 0:
-            photon = 1j * E_CHARGE * t.z * dipole * f_p / np.where(q2 > 0, q2, 1.0)
-            amp += photon * _dot_planar(cur.dipole, psum)
-        return amp.real**2 + amp.imag**2
-
-    def _nucleon(self, q2: np.ndarray, kin: LabKinematics, cur: LeptonCurrents) -> np.ndarray:
-        from nuportal.physics.form_factors import (
-            STRANGE_AXIAL_CHARGE,
-            axial_form_factor,
-            induced_pseudoscalar_form_factor,
-            nucleon_form_factors,
-        )
-
-        proton = self.channel.target is PROTON
-        mass = self.m_target
-        lv, ls, dipole = self._selected
-        ff = nucleon_form_factors(q2)
-        f1_same, f1_other = (ff.f1p, ff.f1n) if proton else (ff.f1n, ff.f1p)
-        f2_same, f2_other = (ff.f2p, ff.f2n) if proton else (ff.f2n, ff.f2p)
-        g_dip = axial_form_factor(q2)
-        g_pseudo = induced_pseudoscalar_form_factor(q2)
-        isospin = 1.0 if proton else -1.0
-        q = np.zeros((q2.size, 4))
-        q[:, 0], q[:, 1], q[:, 3] = kin.nu, kin.q_x, kin.q_z
-        p1 = np.zeros_like(q)
-        p1[:, 0] = mass
-        p2 = p1 + q
-        psum = (2.0 * mass + kin.nu, kin.q_x, kin.q_z)
-        # Γ = v̸ + s − a̸γ5 − p γ5 between on-shell nucleons, the Pauli term by the Gordon
-        # identity i σ^{νρ} q_ρ/2M → γ^ν − (p₁ + p₂)^ν/2M (q = p₂ − p₁); every current is a
-        # multiple of the lepton currents J (vector), S (scalar), D (dipole) or of q:
-        # v = v_J J + v_q q + v_D D, a = a_J J + a_q q
-        zero = np.zeros(q2.size, complex)
-        v_j, v_q, a_j, a_q, s, p = zero, zero, zero, zero, zero, zero
-        if lv:
-            j_q = dirac.dot(cur.vector, q)
-            j_p = _dot_planar(cur.vector, psum)
-        for boson, c in lv:
-            v_u, v_d = boson.vector("u"), boson.vector("d")  # strange vector form factors vanish
-            a_u, a_d, a_s = boson.axial("u"), boson.axial("d"), boson.axial("s")
-            f1 = v_u * (2 * f1_same + f1_other) + v_d * (f1_same + 2 * f1_other)
-            f2 = v_u * (2 * f2_same + f2_other) + v_d * (f2_same + 2 * f2_other)
-            iso = 0.5 * (a_u - a_d) * isospin * G_A
-            g_a = (
-                iso + 0.5 * (a_u + a_d) * ISOSCALAR_AXIAL_CHARGE + a_s * STRANGE_AXIAL_CHARGE
-            ) * g_dip
-            g_p = iso * g_pseudo
-            # L_ν Γ^ν with Γ^ν = F1 γ^ν + i F2 σ^{νρ}q_ρ/2M − G_A γ^ν γ5 − (G_P/M) q^ν γ5,
-            # minus the (L·q) q_ν Γ^ν / m² of the unitary-gauge propagator
-            scale = c / (-q2 - boson.mass**2)
-            lq = j_q / boson.mass**2
-            v_j = v_j + (f1 + f2) * scale
-            v_q = v_q - f1 * scale * lq
-            a_j = a_j + g_a * scale
-            a_q = a_q - g_a * scale * lq
-            p = p + g_p / mass * scale * (j_q + lq * q2)
-            s = s - f2 * scale * j_p / (2.0 * mass)
-        for scalar, c in ls:
-            y_n = scalar.nucleon[0] if proton else scalar.nucleon[1]
-            s = s - c * y_n * cur.scalar / (-q2 - scalar.mass**2)
-        v = v_j[:, None] * cur.vector if lv else np.zeros((q2.size, 4), complex)
-        v += v_q[:, None] * q
-        if dipole != 0:
-            f1_em, f2_em = (ff.f1p, ff.f2p) if proton else (ff.f1n, ff.f2n)
-            scale = 1j * E_CHARGE * dipole / np.where(q2 > 0, q2, 1.0)
-            v += ((f1_em + f2_em) * scale)[:, None] * cur.dipole
-            s = s - f2_em * scale * _dot_planar(cur.dipole, psum) / (2.0 * mass)
-        a = a_j[:, None] * cur.vector + a_q[:, None] * q if lv else np.zeros_like(v)
-        m2 = 0.5 * dirac.bilinear_trace(v, s, a, p, p1, p2, mass).real
         if self.channel.bound_in is not None:
-            from nuportal.physics.form_factors import nuclear_form_factors
-
-            f_p, f_n = nuclear_form_factors(self.channel.bound_in, q2)
-            m2 = m2 * (1.0 - (f_p if proton else f_n) ** 2)
-        return m2
+            f_p, f_n = nuclear_form_factors(self.channel.bound_in, q2f)
+            m2 *= 1.0 - (f_p if self.channel.target is PROTON else f_n) ** 2
+        return m2.reshape(e.shape)
 
     def dsigma_dq2(
         self, energy: ArrayLike, q2: ArrayLike, helicity: int | None = None
@@ -354,9 +318,133 @@ class Upscattering:
         return result.reshape(np.shape(energy)) if np.ndim(energy) else result[0]
 
 
-def _dot_planar(current: np.ndarray, vector: tuple[np.ndarray, ...]) -> np.ndarray:
-    """current·x for currents (n, 4) and x = (x⁰, x¹, 0, x³) given as (x⁰, x¹, x³)."""
-    return current[:, 0] * vector[0] - current[:, 1] * vector[1] - current[:, 3] * vector[2]
+def _nucleon_form(channel: Channel, q2: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(F1, F1 of the other nucleon, F2, F2 of the other, F_A, G_P/G_A(0)) at ``q2``."""
+    ff = nucleon_form_factors(q2)
+    same, other = ((ff.f1p, ff.f2p), (ff.f1n, ff.f2n))[:: 1 if channel.target is PROTON else -1]
+    return (
+        same[0],
+        other[0],
+        same[1],
+        other[1],
+        axial_form_factor(q2),
+        induced_pseudoscalar_form_factor(q2),
+    )
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _photon(coefficient: complex, q2: float) -> complex:  # pragma: no cover - compiled
+    """The photon propagator times its coupling, coefficient/Q² (Q² = 0 only off-shell)."""
+    return coefficient / (q2 if q2 > 0.0 else 1.0)
+
+
+@numba.njit(cache=True)
+def _combination(
+    cx: complex, x: tuple, cy: complex, y: tuple, cz: complex, z: tuple
+) -> tuple[complex, complex, complex, complex]:  # pragma: no cover - compiled
+    """The four-vector cx x + cy y + cz z (tuples)."""
+    return (
+        cx * x[0] + cy * y[0] + cz * z[0],
+        cx * x[1] + cy * y[1] + cz * z[1],
+        cx * x[2] + cy * y[2] + cz * z[2],
+        cx * x[3] + cy * y[3] + cz * z[3],
+    )
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _coherent_rows(
+    points: _Points,
+    form: tuple[np.ndarray, np.ndarray],
+    lepton: tuple[float, int, int],
+    mass: float,
+    couplings: _Couplings,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """|M|² on a spin-0 nucleus: vector charges Z v_p F_p + N v_n F_n against (p₁ + p₂)·J,
+    scalar charges 2M (Z y_p F_p + N y_n F_n) against S, the photon Z F_p against (p₁ + p₂)·D.
+    """
+    columns, ok, q2s = points
+    f_ps, f_ns = form
+    vec_c, vec, sca_c, sca, dipole = couplings
+    for i in range(q2s.size):
+        if not ok[i]:
+            out[i] = 0.0
+            continue
+        e, nu, e_n, p_n, omc, q_x, q_z = columns[:, i]
+        q2, f_p, f_n = q2s[i], f_ps[i], f_ns[i]
+        j, s, d = currents_point(e, nu, e_n, p_n, omc, q_x, q_z, *lepton)
+        p_sum = (2.0 * mass + nu, q_x, 0.0, q_z)  # p₁ + p₂
+        amp = 0j
+        if vec_c.size:
+            coupling = 0j
+            for b in range(vec_c.size):
+                coupling += vec_c[b] * (vec[b, 1] * f_p + vec[b, 2] * f_n) / (-q2 - vec[b, 0])
+            amp += coupling * dirac.mdot(j, p_sum)
+        if sca_c.size:
+            coupling = 0j
+            for b in range(sca_c.size):
+                coupling += sca_c[b] * (sca[b, 1] * f_p + sca[b, 2] * f_n) / (-q2 - sca[b, 0])
+            amp -= coupling * s
+        if dipole != 0:
+            amp += _photon(dipole, q2) * f_p * dirac.mdot(d, p_sum)
+        out[i] = amp.real**2 + amp.imag**2
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _nucleon_rows(
+    points: _Points,
+    form: tuple[np.ndarray, ...],
+    lepton: tuple[float, int, int],
+    mass: float,
+    couplings: _Couplings,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """|M|² on a nucleon, ½ Tr[Γ (p̸₁ + M) Γ̄ (p̸₂ + M)] (:func:`dirac.bilinear_trace_point`)
+    for Γ = v̸ + s − a̸γ5 − p γ5 contracted with the lepton currents J, S, D.
+
+    The hadronic vertex of a vector boson is F1 γ^ν + i F2 σ^{νρ}q_ρ/2M − G_A γ^ν γ5 −
+    (G_P/M) q^ν γ5 (Llewellyn Smith 1972), the Pauli term by the Gordon identity
+    i σ^{νρ} q_ρ/2M → γ^ν − (p₁ + p₂)^ν/2M; the unitary-gauge propagator subtracts
+    (J·q) q_ν Γ^ν / m². Every current is then a multiple of J, S, D or q:
+    v = v_J J + v_q q + v_D D, a = a_J J + a_q q.
+    """
+    columns, ok, q2s = points
+    f1s, f1o, f2s, f2o, g_dip, g_pseudo = form
+    vec_c, vec, sca_c, sca, dipole = couplings
+    k1 = (mass, 0.0, 0.0, 0.0)
+    for i in range(q2s.size):
+        if not ok[i]:
+            out[i] = 0.0
+            continue
+        e, nu, e_n, p_n, omc, q_x, q_z = columns[:, i]
+        q2 = q2s[i]
+        j, cur_s, d = currents_point(e, nu, e_n, p_n, omc, q_x, q_z, *lepton)
+        q = (nu, q_x, 0.0, q_z)
+        p_sum = (2.0 * mass + nu, q_x, 0.0, q_z)
+        j_q, j_p = dirac.mdot(j, q), dirac.mdot(j, p_sum)
+        v_j, v_q, v_d, a_j, a_q, s, p = 0j, 0j, 0j, 0j, 0j, 0j, 0j
+        for b in range(vec_c.size):
+            m2, w_same, w_other, g_a, g_p = vec[b]
+            f1 = w_same * f1s[i] + w_other * f1o[i]
+            f2 = w_same * f2s[i] + w_other * f2o[i]
+            scale = vec_c[b] / (-q2 - m2)
+            lq = j_q / m2
+            v_j += (f1 + f2) * scale
+            v_q -= f1 * scale * lq
+            a_j += g_a * g_dip[i] * scale
+            a_q -= g_a * g_dip[i] * scale * lq
+            p += g_p * g_pseudo[i] / mass * scale * (j_q + lq * q2)
+            s -= f2 * scale * j_p / (2.0 * mass)
+        for b in range(sca_c.size):
+            s -= sca_c[b] * sca[b, 1] * cur_s / (-q2 - sca[b, 0])
+        if dipole != 0:
+            photon = _photon(dipole, q2)
+            v_d = (f1s[i] + f2s[i]) * photon
+            s -= f2s[i] * photon * dirac.mdot(d, p_sum) / (2.0 * mass)
+        v = _combination(v_j, j, v_q, q, v_d, d)
+        a = _combination(a_j, j, a_q, q, 0j, d)
+        k2 = (mass + nu, q_x, 0.0, q_z)
+        out[i] = 0.5 * dirac.bilinear_trace_point(v, a, s, p, k1, k2, mass).real
 
 
 def _finite(values: ArrayLike, what: str) -> np.ndarray:
