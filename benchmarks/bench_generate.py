@@ -3,10 +3,15 @@
     NUPORTAL_DATA=../shared/data python benchmarks/bench_generate.py [N ...]
 
 For the default benchmark (MiniBooNE ν mode, e⁺e⁻, decays forced into the oil) and each N
-(default 1e4 1e5): set-up time (vegas adaptation), pilot and generation time, weighted
-events per CPU-second, the relative statistical error of the total, the peak RSS, and the
-top entries of the profile of the smallest run. Events stream to a Parquet file in a
-temporary directory.
+(default 3e3 1e4 1e5 1e6), in a fresh process each:
+
+* streaming: CPU time of the set-up (vegas adaptation), of the pilots, of the generation
+  after adaptation (weighted events per CPU-second) and of writing the batches to Parquet;
+  the relative Monte Carlo error of the total; the peak RSS;
+* in memory: ``EventGenerator.generate(N)``: bytes of the event record per event and the
+  growth of the peak RSS per event held.
+
+Then the top entries of the profile of the generation of the largest N.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import cProfile
 import io
 import pstats
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,41 +33,83 @@ from nuportal.io import open_writer
 from nuportal.models import benchmark_model
 
 
-def run(n: int, directory: Path) -> None:
-    cpu0 = time.process_time()
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def streaming(n: int, profile: bool) -> None:
+    cpu = time.process_time
+    start = cpu()
     gen = EventGenerator(benchmark_model(), "miniboone_numode", seed=1)
-    setup = time.process_time() - cpu0
+    setup = cpu() - start
     gen.allocate(n)
-    pilot = time.process_time() - cpu0 - setup
-    total = sq = 0.0
-    count = 0
-    with open_writer(directory / f"bench_{n}.parquet", "parquet", overwrite=True) as out:
-        for batch in gen.batches():
+    pilot = cpu() - start - setup
+    generation = writing = 0.0
+    count, total = 0, 0.0
+    profiler = cProfile.Profile()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        open_writer(Path(tmp) / "bench.parquet", "parquet") as out,
+    ):
+        batches = gen.batches()
+        while True:
+            t0 = cpu()
+            if profile:
+                profiler.enable()
+            batch = next(batches, None)
+            profiler.disable()
+            t1 = cpu()
+            generation += t1 - t0
+            if batch is None:
+                break
             out.write(batch)
-            w = batch.event["weight"]
-            total, sq, count = total + w.sum(), sq + np.sum(w**2), count + len(batch)
-    cpu = time.process_time() - cpu0 - setup - pilot
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            writing += cpu() - t1
+            count, total = count + len(batch), total + batch.total_weight
     print(
-        f"N={n:>8d}: set-up {setup:6.2f} s, pilots {pilot:6.2f} s, generation {cpu:7.2f} s "
-        f"CPU = {count / cpu:9.0f} events/CPU-s; total {total:.5g} ± "
-        f"{gen.statistical_error / total:.3%} (√Σw²: {np.sqrt(sq) / total:.3%}); "
-        f"peak RSS {rss:.0f} MB"
+        f"N={n:>8d}: set-up {setup:5.2f} s, pilots {pilot:5.2f} s, generation {generation:6.2f} s "
+        f"= {count / generation:8.0f} events/CPU-s, Parquet writing {writing:6.2f} s; "
+        f"total {total:.5g} ± {gen.statistical_error / total:.3%} "
+        f"(CPU to here {setup + pilot + generation:.2f} s); peak RSS {_rss_mb():.0f} MB"
+    )
+    if profile:
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+        print(text.getvalue())
+
+
+def in_memory(n: int) -> None:
+    gen = EventGenerator(benchmark_model(), "miniboone_numode", seed=1)
+    before = _rss_mb()
+    events = gen.generate(n)
+    grown = (_rss_mb() - before) * 2**20 / len(events)
+    record = (
+        sum(events.event[k].nbytes for k in ("weight", "process", "helicity", "enu", "q2"))
+        + sum(v.nbytes for v in events.particles.values())
+        + events.offsets.nbytes
+        + events.vertices.nbytes
+    ) / len(events)
+    rows = np.mean(events.multiplicity)
+    print(
+        f"N={n:>8d} in memory: {len(events)} events, {rows:.2f} particles and "
+        f"{events.vertices.shape[1]} vertex slots per event; record {record:.0f} B/event; "
+        f"peak RSS growth {grown:.0f} B/event"
     )
 
 
 def main() -> None:
-    sizes = [int(float(a)) for a in sys.argv[1:]] or [10_000, 100_000]
-    with tempfile.TemporaryDirectory() as tmp:
-        profile = cProfile.Profile()
-        profile.enable()
-        run(sizes[0], Path(tmp))
-        profile.disable()
-        for n in sizes[1:]:
-            run(n, Path(tmp))
-    text = io.StringIO()
-    pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(12)
-    print(text.getvalue())
+    if sys.argv[1:2] in (["--streaming"], ["--in-memory"]):
+        n = int(sys.argv[2])
+        if sys.argv[1] == "--streaming":
+            streaming(n, profile=sys.argv[3:4] == ["--profile"])
+        else:
+            in_memory(n)
+        return
+    sizes = [int(float(a)) for a in sys.argv[1:]] or [3_000, 10_000, 100_000, 1_000_000]
+    for n in sizes:
+        extra = ["--profile"] if n == max(sizes) else []
+        subprocess.run([sys.executable, __file__, "--streaming", str(n), *extra], check=True)
+    for n in sizes[-2:]:
+        subprocess.run([sys.executable, __file__, "--in-memory", str(n)], check=True)
 
 
 if __name__ == "__main__":
