@@ -471,7 +471,7 @@ class Volume(abc.ABC):
         lead = o.shape[:-1]
         o = o.reshape(-1, 3)
         d = d.reshape(-1, 3)
-        norm = np.linalg.norm(d, axis=1)
+        norm = np.sqrt(np.einsum("ij,ij->i", d, d))
         if np.any(norm == 0.0):
             raise NuportalError(
                 f"ray directions must be non-zero vectors; {int(np.sum(norm == 0.0))} of "
@@ -595,7 +595,7 @@ class Sphere(_Primitive):
 def _ball_points(n: int, rng: np.random.Generator, r_in: float, r_out: float) -> FloatArray:
     """Uniform points in the shell ``r_in <= r <= r_out``: isotropic direction, ``r³`` uniform."""
     direction = rng.normal(size=(n, 3))
-    direction /= np.linalg.norm(direction, axis=1)[:, None]
+    direction /= np.sqrt(np.einsum("ij,ij->i", direction, direction))[:, None]
     r = np.cbrt(r_in**3 + rng.random(n) * (r_out**3 - r_in**3))
     return direction * r[:, None]
 

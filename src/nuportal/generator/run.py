@@ -405,10 +405,10 @@ class EventGenerator:
         # decay vertex of N: forced into the decay volume (or free with --unforced); for a
         # mode whose mediator is displaced, N decays freely and the mediator's decay is forced
         table = self.tables[case.heavy]
-        p_abs = np.linalg.norm(k2[:, 1:], axis=1)
+        p_abs = lorentz.norm(k2[:, 1:])
         direction = k2[:, 1:] / p_abs[:, None]
         decay_length = p_abs / heavy.mass * table.ctau_cm
-        t_int = np.linalg.norm(vertex - self.source, axis=1) / C_CM_PER_NS
+        t_int = lorentz.norm(vertex - self.source) / C_CM_PER_NS
         pieces = []
         for m_index, mode in enumerate(case.modes):
             sel = _rows_where(pick == m_index)
@@ -505,7 +505,7 @@ class EventGenerator:
             return places, np.ones(n)
         ctau, m_med = self._mediators[mode.mediator_pdg]
         med = products[1]
-        p_abs = np.linalg.norm(med[:, 1:], axis=1)
+        p_abs = lorentz.norm(med[:, 1:])
         direction = med[:, 1:] / np.where(p_abs > 0, p_abs, 1.0)[:, None]
         length = p_abs / m_med * ctau
         if forced:
@@ -543,7 +543,7 @@ class EventGenerator:
         table = self.tables[name]
         k_j = products[0]
         n = len(k_j)
-        p_abs = np.linalg.norm(k_j[:, 1:], axis=1)
+        p_abs = lorentz.norm(k_j[:, 1:])
         direction = k_j[:, 1:] / p_abs[:, None]
         mass = self.model.heavy[mode.daughter - 3].mass
         length = p_abs / mass * (table.ctau_cm if not table.stable else np.inf)
