@@ -106,6 +106,9 @@ class SpinTable:
         cells = np.clip(a, 0.0, None) * self._measure(t)[:, None] * area
         self._cell_density = (cells / cells.sum() / area).ravel()
         self._cumulative = np.cumsum(cells.ravel()) / cells.sum()
+        # guide table: the first cell whose cumulative reaches k/K, to start each search near
+        # its answer (the cell drawn for r is the first with cumulative ≥ r, as a bisection)
+        self._guide = np.searchsorted(self._cumulative, np.arange(cells.size + 1) / cells.size)
 
     def components(self, t: np.ndarray, u: np.ndarray) -> np.ndarray:
         """(A, B_z, B_x, B_y) at (t, u), shape (n, 4)."""
@@ -150,7 +153,7 @@ class SpinTable:
         cos_theta, chi, ratio = np.empty(n), np.empty(n), np.empty(n)
         _sample_rows(
             self._table, self._width, self._nodes[0], self._nodes[1], self._cumulative,
-            self._edges[0], self._edges[1], self._cell_density, helicity,
+            self._guide, self._edges[0], self._edges[1], self._cell_density, helicity,
             cell, t, u, r, phi, cos_theta, chi, ratio,
         )  # fmt: skip
         return t, u, cos_theta, chi, self._measure(t) * ratio
@@ -205,8 +208,8 @@ def _interpolate(
 @numba.njit(cache=True)
 def _sample_rows(
     table: np.ndarray, width: int, nt: int, nu: int, cumulative: np.ndarray,
-    t_edges: np.ndarray, u_edges: np.ndarray, cell_density: np.ndarray, helicity: int,
-    cell_r: np.ndarray, t: np.ndarray, u: np.ndarray, r: np.ndarray, phi: np.ndarray,
+    guide: np.ndarray, t_edges: np.ndarray, u_edges: np.ndarray, cell_density: np.ndarray,
+    helicity: int, cell_r: np.ndarray, t: np.ndarray, u: np.ndarray, r: np.ndarray, phi: np.ndarray,
     cos_theta: np.ndarray, chi: np.ndarray, ratio: np.ndarray,
 ) -> None:  # pragma: no cover - compiled  # fmt: skip
     """The body of :meth:`SpinTable.sample`: ``t`` and ``u`` (uniform numbers on input)
@@ -214,7 +217,9 @@ def _sample_rows(
     wx, wy, c = np.empty(4), np.empty(4), np.empty(4)
     last = cumulative.size - 1
     for k in range(t.size):
-        cell = min(np.searchsorted(cumulative, cell_r[k]), last)
+        cell = guide[int(cell_r[k] * cumulative.size)]
+        while cell < last and cumulative[cell] < cell_r[k]:
+            cell += 1
         row, col = cell // nu, cell % nu
         t[k] = t_edges[row] + (t_edges[row + 1] - t_edges[row]) * t[k]
         u[k] = u_edges[col] + (u_edges[col + 1] - u_edges[col]) * u[k]
