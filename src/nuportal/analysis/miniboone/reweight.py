@@ -236,6 +236,7 @@ class Reweighter:
             for h in generated.heavy
             if np.any(self.heavy_pdg == h.pdgid)
         }
+        self._shapes: dict[str, dict[str, _DecayShape]] = {}
         self.mode_of = np.array([p.split("; ", 1)[1] for p in events.processes])
         simulated = {label: m for modes in self.modes.values() for label, m in modes.items()}
         present = {self.mode_of[p] for p in np.unique(process)}
@@ -336,7 +337,11 @@ class Reweighter:
         weight = self.events.event["weight"] * self.production(new)
         per_process = np.zeros(len(self.events.processes))
         for heavy, modes in self.modes.items():
-            ratio = _branching_ratios(self.generated, new, heavy, self.final_state, modes)
+            if heavy not in self._shapes:  # the generated distributions, computed once
+                self._shapes[heavy] = {
+                    label: _DecayShape(self.generated, heavy, m) for label, m in modes.items()
+                }
+            ratio = _branching_ratios(self._shapes[heavy], new, heavy, self.final_state)
             for p, label in enumerate(self.mode_of):
                 per_process[p] = ratio.get(label, per_process[p])
         weight *= per_process[self.events.event["process"]]
@@ -524,69 +529,83 @@ def _constant(values: FloatArray) -> bool:
 
 # ---------------------------------------------------------------------- decays
 def _branching_ratios(
-    generated: Model, new: Model, heavy: str, final_state: str, old_modes: dict[str, DecayMode]
+    shapes: dict[str, _DecayShape], new: Model, heavy: str, final_state: str
 ) -> dict[str, float]:
-    """BR_new / BR_old of each simulated mode of ``heavy`` (``old_modes``: the generated
-    model's, by label); refuses shape changes."""
+    """BR_new / BR_old of each simulated mode of ``heavy`` (``shapes``: the generated model's
+    modes with their decay distributions, by label); refuses shape changes."""
     new_modes = {m.label: m for m in decay_modes(new, heavy, final_state)}
-    opened = sorted(k for k in new_modes.keys() - old_modes.keys() if new_modes[k].branching > 0)
+    opened = sorted(k for k in new_modes.keys() - shapes.keys() if new_modes[k].branching > 0)
     if opened:
         raise NotReweightable(
             f"the new couplings open decay modes {opened} that the generated sample does not "
             "have; generate with couplings where they are open"
         )
     ratios = {}
-    for label, mode in old_modes.items():
+    for label, shape in shapes.items():
         now = new_modes.get(label)
         if now is None or now.branching == 0:
             ratios[label] = 0.0
             continue
-        if not _same_shape(generated, new, heavy, mode):
+        if not shape.same_in(new):
             raise NotReweightable(
                 f"the new couplings change the decay distribution of {label} (not a pure "
                 "rescaling of its amplitude); regenerate the events instead of reweighting"
             )
-        ratios[label] = now.branching / mode.branching
+        ratios[label] = now.branching / shape.mode.branching
     return ratios
 
 
-def _same_shape(generated: Model, new: Model, heavy: str, mode: DecayMode) -> bool:
-    """Whether the normalised decay distribution of ``mode`` is the same in both models."""
-    index = generated.heavy_index(heavy)
-    if mode.kind == "photon":
-        powers = []
-        for model in (generated, new):
-            c_l, c_r = chiral_vertex(
-                np.asarray(model.couplings.dipole),
-                mode.daughter,
-                index,
-                majorana=False,
-                antineutrino=False,
-                kind="dipole",
-            )
-            powers.append(
-                analysing_power("photon", model.heavy[index - 3].mass, 0.0, 0.0, c_l, c_r)
-            )
-        return abs(powers[0] - powers[1]) <= RESCALING_TOLERANCE
-    decays = [pair_decay(m, heavy, mode) for m in (generated, new)]
-    rng = np.random.default_rng(0)
-    lo, hi = decays[0].s23_range
-    s23 = lo + (hi - lo) * rng.random(_DECAY_PROBES)
-    lo13, hi13 = decays[0].s13_limits(s23)
-    s13 = lo13 + (hi13 - lo13) * rng.random(_DECAY_PROBES)
-    cos_t, chi = rng.uniform(-1, 1, _DECAY_PROBES), rng.uniform(0, 2 * np.pi, _DECAY_PROBES)
-    conjugates = (False, True) if generated.majorana else (False,)
-    densities = [
-        np.concatenate(
+class _DecayShape:
+    """The normalised decay distribution of one simulated mode of the generated model, kept
+    to compare other couplings with (:meth:`same_in`): for a three-body or cascade mode its
+    differential width on :data:`_DECAY_PROBES` fixed phase-space points (both N helicities,
+    and the CP image for a Majorana N), for N → ν γ its analysing power."""
+
+    def __init__(self, generated: Model, heavy: str, mode: DecayMode) -> None:
+        self.heavy, self.mode = heavy, mode
+        self.index = generated.heavy_index(heavy)
+        self.conjugates = (False, True) if generated.majorana else (False,)
+        if mode.kind == "photon":
+            self.power = self._power(generated)
+            return
+        decay = pair_decay(generated, heavy, mode)
+        rng = np.random.default_rng(0)
+        lo, hi = decay.s23_range
+        s23 = lo + (hi - lo) * rng.random(_DECAY_PROBES)
+        lo13, hi13 = decay.s13_limits(s23)
+        s13 = lo13 + (hi13 - lo13) * rng.random(_DECAY_PROBES)
+        cos_t, chi = rng.uniform(-1, 1, _DECAY_PROBES), rng.uniform(0, 2 * np.pi, _DECAY_PROBES)
+        self.probes = (s23, s13, cos_t, chi)
+        self.density = self._density(generated)
+
+    def _power(self, model: Model) -> float:
+        c_l, c_r = chiral_vertex(
+            np.asarray(model.couplings.dipole),
+            self.mode.daughter,
+            self.index,
+            majorana=False,
+            antineutrino=False,
+            kind="dipole",
+        )
+        mass = model.heavy[self.index - 3].mass
+        return float(analysing_power("photon", mass, 0.0, 0.0, c_l, c_r))
+
+    def _density(self, model: Model) -> FloatArray:
+        decay = pair_decay(model, self.heavy, self.mode)
+        return np.concatenate(
             [
-                d.differential_width(s23, s13, cos_t, chi, h, conjugate=c)
+                decay.differential_width(*self.probes, h, conjugate=c)
                 for h in (-1, 1)
-                for c in conjugates
+                for c in self.conjugates
             ]
         )
-        for d in decays
-    ]
-    inside = densities[0] > 0
-    return bool(np.all(densities[1][~inside] == 0)) and _constant(
-        densities[1][inside] / densities[0][inside]
-    )
+
+    def same_in(self, new: Model) -> bool:
+        """Whether the normalised distribution is the same in ``new`` (same masses)."""
+        if self.mode.kind == "photon":
+            return abs(self._power(new) - self.power) <= RESCALING_TOLERANCE
+        density = self._density(new)
+        inside = self.density > 0
+        return bool(np.all(density[~inside] == 0)) and _constant(
+            density[inside] / self.density[inside]
+        )

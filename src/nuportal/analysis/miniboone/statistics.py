@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, stats
+from scipy import optimize, special
 
 from nuportal.analysis.miniboone.release import (
     LEE_BINS,
@@ -77,7 +77,7 @@ def p_value(chi2: ArrayLike, dof: int) -> FloatArray:
     """Probability of a χ² at least as large for ``dof`` degrees of freedom (χ² survival)."""
     if int(dof) < 1:
         raise NuportalError(f"the number of degrees of freedom must be >= 1, got {dof}")
-    return np.asarray(stats.chi2.sf(np.asarray(chi2, dtype=np.float64), int(dof)))
+    return np.asarray(special.chdtrc(int(dof), np.asarray(chi2, dtype=np.float64)))
 
 
 def delta_chi2_level(
@@ -92,11 +92,11 @@ def delta_chi2_level(
     if (confidence is None) == (sigma is None):
         raise NuportalError("give exactly one of confidence and sigma")
     if sigma is not None:
-        confidence = float(stats.chi2.cdf(float(sigma) ** 2, 1))
+        confidence = float(special.chdtr(1, float(sigma) ** 2))
     assert confidence is not None
     if not 0 < confidence < 1 or int(n_params) < 1:
         raise NuportalError("confidence must be in (0, 1) and n_params >= 1")
-    return float(stats.chi2.ppf(confidence, int(n_params)))
+    return float(2.0 * special.gammaincinv(int(n_params) / 2, confidence))  # χ² quantile
 
 
 @dataclass(frozen=True)
