@@ -135,10 +135,11 @@ class SpinTable:
         return np.clip(a + helicity * spin, 0.0, None)
 
     def sample(
-        self, n: int, helicity: int, rng: np.random.Generator
+        self, n: int, helicity: int, rng: np.random.Generator, *, measured: bool = True
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``n`` points (t, u, cos θ, χ) and their weights density/proposal, where density is
-        measure(t) × the interpolated function for spin ``helicity`` along +z.
+        measure(t) × the interpolated function for spin ``helicity`` along +z (with
+        ``measured=False`` the weights lack the factor measure(t), for a caller that has it).
 
         (t, u) are drawn cell by cell with probability ∝ measure × A at the cell's node and
         uniformly inside it; the orientation d = R⁻¹ẑ = (−sin θ cos χ, sin θ sin χ, cos θ)
@@ -156,7 +157,7 @@ class SpinTable:
             self._guide, self._edges[0], self._edges[1], self._cell_density, helicity,
             cell, t, u, r, phi, cos_theta, chi, ratio,
         )  # fmt: skip
-        return t, u, cos_theta, chi, self._measure(t) * ratio
+        return t, u, cos_theta, chi, self._measure(t) * ratio if measured else ratio
 
 
 @numba.njit(cache=True, inline="always")

@@ -538,9 +538,9 @@ class LeptonPairDecay:
     ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Proposed decays: (rate / proposal density, (k₁, k₂, k₃)); with ``turned`` the
         configuration is also turned by a uniform azimuth about the spin axis."""
-        if tabulated:
-            t, u, cos_theta, chi, rate = self.spin_table(conjugate).sample(size, helicity, rng)
-            rate = rate / (4.0 * np.pi)  # per unit of the uniform proposal's measure
+        table = self.spin_table(conjugate) if tabulated else None
+        if table is not None:  # its measure, the length of the s₁₃ range, is applied below
+            t, u, cos_theta, chi, rate = table.sample(size, helicity, rng, measured=False)
         else:
             t, u = rng.uniform(0.0, 1.0, size), rng.uniform(0.0, 1.0, size)
             cos_theta = rng.uniform(-1.0, 1.0, size)
@@ -550,6 +550,8 @@ class LeptonPairDecay:
         s23, _ = self._s23_map(t)
         lo13, hi13 = self.s13_limits(s23)
         s13 = lo13 + (hi13 - lo13) * u
+        if table is not None:  # per unit of the uniform proposal's measure
+            rate = (hi13 - lo13) * rate / (4.0 * np.pi)
         _, k1, k2, k3 = self.oriented_momenta(s23, s13, cos_theta, chi, phi, conjugate=conjugate)
         return rate, (k1, k2, k3)
 
