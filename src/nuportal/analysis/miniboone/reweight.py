@@ -38,9 +38,9 @@ At fixed masses a change of couplings changes three things in the weight of an e
    redrawn freely and the mediator's decay forced again from the new N decay point, with
    P_M,new / P_M,old. Events whose mediator missed the volume were not written; from an N
    decay point inside the (convex) volume it never misses, so the sample lacks only
-   configurations with the N decaying outside the volume: samples with N made outside the
-   volume, or with more than :data:`COVERAGE_TOLERANCE` of their N decaying outside, are
-   refused. :attr:`Reweighted.visible` is where the visible pair is made.
+   configurations with the N decaying outside the volume (wherever the N was made, e.g. in
+   the dirt): samples with more than :data:`COVERAGE_TOLERANCE` of their weight in N decaying
+   outside are refused. :attr:`Reweighted.visible` is where the visible pair is made.
 
 Limits and advice: events whose heavy daughter N_j decays again (N5 → N4 ℓℓ, N4 → ...)
 are refused (the daughter's own decay probability would change too). The generator writes
@@ -95,9 +95,9 @@ PROBE_EVENTS = 64
 #: largest relative spread of a ratio that counts as a pure rescaling
 RESCALING_TOLERANCE = 1e-6
 #: largest estimated fraction of a displaced-mediator sample whose heavy leptons decay
-#: outside the decay volume: the generator drops such events when their mediator flies away
-#: from the volume, so a sample with more of them may lack events other couplings need
-#: (Monte Carlo errors of scan samples are ≥ 1 %)
+#: outside the decay volume (made inside or outside it): the generator drops such events
+#: when their mediator flies away from the volume, so a sample with more of them may lack
+#: events other couplings need (Monte Carlo errors of scan samples are ≥ 1 %)
 COVERAGE_TOLERANCE = 1e-3
 #: phase-space points on which the normalised decay distributions are compared
 _DECAY_PROBES = 64
@@ -105,8 +105,8 @@ _DECAY_PROBES = 64
 
 class NotReweightable(NuportalError):
     """The change of couplings or the sample cannot be handled by reweighting (a decay
-    distribution changes, a mode opens, a heavy-daughter chain, a displaced mediator of an N
-    made outside the decay volume): regenerate the events instead."""
+    distribution changes, a mode opens, a heavy-daughter chain, displaced mediators of N
+    decaying outside the decay volume): regenerate the events instead."""
 
 
 @dataclass(frozen=True)
@@ -460,19 +460,20 @@ def _check_coverage(
 
     The generator drops events whose mediator misses the volume; from an N decay point inside
     a convex volume it never does, so the sample holds every configuration except N decays
-    outside the volume (see :data:`COVERAGE_TOLERANCE`).
+    outside the volume, whether the N was made inside it or outside (in the dirt, where a
+    prompt N decays outside with probability ≈ 1). The weighted fraction of N decaying
+    outside, Σ w (1 − P_in) / Σ w with P_in their probability to decay inside, must stay
+    below :data:`COVERAGE_TOLERANCE`.
     """
     w = events.event["weight"][displaced]
-    if not np.all(volume.contains(vertex[displaced])):
-        raise NotReweightable(
-            "a displaced-mediator sample with heavy leptons made outside the decay volume "
-            "(e.g. in the dirt) cannot be reweighted: regenerate"
-        )
     outside = float(np.sum(w * (1.0 - inside[displaced])) / max(float(w.sum()), 1e-300))
     if outside > COVERAGE_TOLERANCE:
+        verb = "decay"
+        if not np.all(volume.contains(vertex[displaced])):
+            verb = "are made outside the decay volume (e.g. in the dirt) or decay"
         raise NotReweightable(
-            f"{outside:.2g} of the displaced-mediator sample's heavy leptons decay outside the "
-            f"decay volume (more than {COVERAGE_TOLERANCE:g}): regenerate"
+            f"{outside:.2g} of the displaced-mediator sample's heavy leptons {verb} outside "
+            f"the decay volume (more than {COVERAGE_TOLERANCE:g}): regenerate"
         )
 
 
