@@ -10,10 +10,12 @@ For N < 30 it also prints the wall time a 30 × 30 scan would take at the same r
 
 On a machine shared with other jobs wall times are unreliable, so it then measures in this
 process the **CPU time** (``time.process_time``) of SAMPLE (default 40) allowed points of the
-30 × 30 grid drawn at random (fixed seed), after one warm-up point, and the pool overhead (a
-scan of trivial tasks: worker start-up by spawn and imports, pickling, result writing); their
-sum over the cores estimates the 30 × 30 wall time on a quiet machine. Last, a profile of one
-point shows where the time goes.
+30 × 30 grid drawn at random (fixed seed), after one warm-up point; the pool overhead (a
+scan of trivial tasks: worker start-up by spawn and imports, pickling, result writing); and,
+in a fresh worker, the extra CPU of its first fit point (data files, compiled kernels loaded
+from numba's cache, numba typed containers compiled per process). Their sum over the cores
+estimates the 30 × 30 wall time on a quiet machine. Last, a profile (CPU time) of SAMPLE
+points shows where the time goes.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import numpy as np
 
 import nuportal.analysis.miniboone.fit as fit_module
 from nuportal.analysis.miniboone.fit import fit_config, fit_point, scan
-from nuportal.analysis.scan import Axis, Grid, available_cores, run_scan
+from nuportal.analysis.scan import Axis, Grid, available_cores, open_executor, run_scan
 
 
 def _grid(n: int) -> Grid:
@@ -52,17 +54,38 @@ def pool_overhead(points: int) -> float:
         return time.perf_counter() - start
 
 
-def cpu_per_point(config: dict[str, Any], sample: int) -> np.ndarray:
-    """CPU seconds of ``sample`` random allowed points of the 30 × 30 grid, in this process."""
+def _sample_points(sample: int) -> list[dict[str, float]]:
     allowed = [p for p in _grid(30).points() if p["mzprime"] < p["m4"]]
     chosen = np.random.default_rng(11).choice(len(allowed), sample, replace=False)
+    return [allowed[k] for k in chosen]
+
+
+def cpu_per_point(config: dict[str, Any], sample: int) -> np.ndarray:
+    """CPU seconds of ``sample`` random allowed points of the 30 × 30 grid, in this process."""
     fit_point({"m4": 0.2, "mzprime": 0.03}, config)  # warm-up: data files, caches
     times = []
-    for k in chosen:
+    for point in _sample_points(sample):
         start = time.process_time()
-        fit_point(allowed[k], config)
+        fit_point(point, config)
         times.append(time.process_time() - start)
     return np.array(times)
+
+
+def first_point(config: dict[str, Any]) -> tuple[float, float, float]:
+    """In a fresh worker: CPU seconds (before its first task, of a first fit point, of a
+    second one at other masses)."""
+    before = time.process_time()
+    fit_point({"m4": 0.3, "mzprime": 0.05}, config)
+    first = time.process_time()
+    fit_point({"m4": 0.31, "mzprime": 0.051}, config)
+    return before, first - before, time.process_time() - first
+
+
+def first_call_extra(config: dict[str, Any]) -> float:
+    """Extra CPU seconds of a worker's first fit point (see the module docstring)."""
+    with open_executor(workers=1) as pool:
+        _, first, second = pool.submit(first_point, config).result()
+    return first - second
 
 
 def main(n: int = 30, events: int = 3000, nodes: int = 7, sample: int = 40) -> None:
@@ -87,18 +110,21 @@ def main(n: int = 30, events: int = 3000, nodes: int = 7, sample: int = 40) -> N
     )
     times = cpu_per_point(config, sample)
     overhead = pool_overhead(full_allowed)
+    extra = first_call_extra(config)
     mean, median = times.mean(), np.median(times)
     print(f"CPU per allowed point ({sample} random points of 30 x 30, in-process): "
           f"mean {mean:.3f} s, median {median:.3f} s, max {times.max():.2f} s")  # fmt: skip
     print(f"pool overhead ({full_allowed} trivial tasks, {cores} workers): {overhead:.1f} s wall")
-    estimate = mean * full_allowed / cores + overhead
+    print(f"extra CPU of a fresh worker's first fit point: {extra:.2f} s")
+    estimate = mean * full_allowed / cores + overhead + extra
     print(f"estimated 30 x 30 wall on a quiet machine: {estimate:.0f} s")
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)
     profiler.enable()
-    fit_point({"m4": 0.3, "mzprime": 0.05}, config)
+    for point in _sample_points(sample):
+        fit_point(point, config)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(15)
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
     print(out.getvalue())
 
 
