@@ -4,6 +4,9 @@
   minimum of :meth:`MiniBooNEFit.best_fit_normalisation` (statistics issue), to 1e-6.
 * The coupling interpolation between reweighting nodes agrees with a direct reweighting at
   a coupling between nodes within the Monte Carlo error (3+1 light Z', prompt decays).
+* The refined profile (nodes added at the minimum) agrees with a dense direct scan in the
+  coupling (each coupling reweighted directly, no interpolation) at a prompt, a displaced
+  and a poor-fit point whose signal peaks inside the coupling range.
 * A tiny scan runs, writes its results and resumes without recomputing.
 """
 
@@ -55,6 +58,14 @@ def test_family_errors() -> None:
         LIGHT.check_axes(("m4", "m5"))
     with pytest.raises(NuportalError, match="fermion"):
         fit_config("3+1-light-zprime", fermion="weyl")
+
+
+def test_mass_ordering_tolerates_rounding() -> None:
+    """A log grid gives m4 = 0.2 − 1e-17 beside m5 = 0.2: equal masses, not ordered."""
+    three = get_family("3+2-heavy-zprime")
+    assert not three.allowed({"m4": 0.2 * (1 - 2**-52), "m5": 0.2})
+    assert not three.allowed({"m4": 0.2, "m5": 0.2})
+    assert three.allowed({"m4": 0.2 * (1 - 1e-6), "m5": 0.2})
 
 
 def test_contour_levels() -> None:
@@ -150,3 +161,46 @@ def test_combined_fit_uses_both_beam_modes(data_dir) -> None:  # type: ignore[no
     assert both["dof"] == 38 - 2
     with pytest.raises(NuportalError, match="MiniBooNE fit"):
         fit_config("3+1-light-zprime", fit="nubar")
+
+
+def _direct_minimum(profile: CouplingProfile, fit: MiniBooNEFit, low: float, high: float):  # type: ignore[no-untyped-def]
+    """Minimum of χ² over 40 log-spaced couplings in [low, high], each reweighted directly,
+    refined by the parabola in ln c through the lowest and its neighbours."""
+    couplings = np.geomspace(low, high, 40)
+    chi2 = fit.chi2(np.array([profile.histograms(c).enu_qe for c in couplings]))
+    k = int(np.clip(np.argmin(chi2), 1, len(chi2) - 2))
+    t = np.log(couplings[k - 1 : k + 2])
+    a, b, c = np.polyfit(t, chi2[k - 1 : k + 2], 2)
+    return float(np.exp(-b / (2 * a))), float(c - b**2 / (4 * a)), chi2
+
+
+@pytest.mark.data
+@pytest.mark.parametrize(
+    ("m4", "mzprime"),
+    [
+        (0.437618, 0.0440998),  # prompt, the 30 x 30 best fit (chi2 5.1)
+        (0.0614747, 0.0440998),  # displaced Z', detector and dirt (chi2 7.9)
+        (0.661527, 0.0257097),  # prompt, poor fit (chi2 10.2), signal peaks at 4e-5
+    ],
+)
+def test_refined_profile_vs_direct_scan(data_dir, m4, mzprime) -> None:  # type: ignore[no-untyped-def]
+    """The profiled coupling and χ²_min of a scan point vs a dense direct scan: 40 couplings
+    within a factor 1.5 of it (ln c steps of 0.02; the parabola through the lowest three is
+    exact to < 0.1 % in c). Measured on 40 points of the 30 x 30 grid: coupling within
+    1.1 % (4 % on flat profiles with chi2 > 29), chi2 within 7e-4; tolerances 2 % and 0.01
+    (a 2 % error in c costs < 0.002 in chi2 for curvatures d2chi2/d(ln c)2 < 10). Over the
+    whole range (40 direct couplings, 1e-9 to 1e-4) no coupling fits better."""
+    cfg = fit_config("3+1-light-zprime", data_dir=data_dir)
+    fit = MiniBooNEFit("2020", "nu", data_dir)
+    result = fit_point({"m4": m4, "mzprime": mzprime}, cfg)
+    profile = CouplingProfile(LIGHT, {"m4": m4, "mzprime": mzprime}, cfg)
+    coupling, chi2, _ = _direct_minimum(
+        profile, fit, result["coupling"] / 1.5, result["coupling"] * 1.5
+    )
+    assert result["coupling"] == pytest.approx(coupling, rel=0.02)
+    assert result["chi2"] == pytest.approx(chi2, abs=0.01)
+    # the reported chi2 is the direct one at the reported coupling
+    direct = profile.histograms(result["coupling"]).enu_qe
+    assert result["chi2"] == pytest.approx(float(fit.chi2(direct[None])[0]), abs=1e-9)
+    whole = fit.chi2(np.array([profile.histograms(c).enu_qe for c in np.geomspace(1e-9, 1e-4, 40)]))
+    assert result["chi2"] <= whole.min() + 1e-9

@@ -66,10 +66,12 @@ from nuportal.constants import ALPHA_EM
 from nuportal.errors import NuportalError, unknown_name_message
 from nuportal.models.model import Model, build_model
 
-__all__ = ["FAMILIES", "FERMIONS", "Family", "get_family"]
+__all__ = ["FAMILIES", "FERMIONS", "MASS_TOLERANCE", "Family", "get_family"]
 
 #: fermion types of every family
 FERMIONS = ("dirac", "majorana")
+#: relative difference below which two masses count as equal in a family's ordering
+MASS_TOLERANCE = 1e-9
 
 #: α ε² of arXiv:1807.09877 (light Z')
 _ALPHA_EPSILON2_LIGHT = 2e-10
@@ -190,8 +192,11 @@ class Family:
             )
 
     def allowed(self, point: Mapping[str, float]) -> bool:
-        """Whether the mass ordering of the family holds at ``point``."""
-        return all(point[lo] < point[hi] for lo, hi in self.ordering)
+        """Whether the mass ordering of the family holds at ``point``: the lighter mass
+        below the heavier by more than :data:`MASS_TOLERANCE` (relative), so that masses
+        equal up to floating-point rounding (a log grid's 0.2 − 10⁻¹⁷ and 0.2) are not
+        ordered."""
+        return all(point[lo] < point[hi] * (1.0 - MASS_TOLERANCE) for lo, hi in self.ordering)
 
     def parameters(self, point: Mapping[str, float], fermion: str = "dirac") -> dict[str, Any]:
         """Model parameters at ``point`` (masses and the coupling) for a fermion type."""

@@ -13,12 +13,20 @@ The task at a point (:func:`fit_point`)
    where the visible pair or photon is made), giving the histograms S_k at each node.
    Where reweighting is not supported (a decay chain through a heavy daughter, a change of
    decay distribution) the sample is regenerated at each node.
-3. **Profile the coupling**: S(c) between nodes is the per-bin monotone cubic (PCHIP)
-   interpolation of ln S in ln c — exact for a power law, which is what the signal is in
-   both limits (∝ c² for prompt decays, ∝ c⁴ for long-lived ones); the statistic (χ² of
+3. **Profile the coupling**: S(c) between nodes is the per-bin cubic spline of ln S in
+   ln c — exact for a power law, which is what the signal is in both limits (∝ c² for
+   prompt decays, ∝ c⁴ for long-lived ones); the statistic (χ² of
    :class:`~nuportal.analysis.miniboone.statistics.MiniBooNEFit`, or −2 ln L) is minimised
-   over c by :func:`~nuportal.analysis.scan.profile.profile_minimum`. When the coupling is a
-   scan axis instead, the sample is reweighted to exactly that coupling.
+   over c by :func:`~nuportal.analysis.scan.profile.profile_minimum`. The minimum is then
+   *refined* (:meth:`CouplingProfile.best_fit`): the sample is reweighted to the minimum
+   itself as a new node, and the interpolation minimised again, until the minimum moves by
+   less than :data:`REFINE_TOLERANCE`; the χ² and histograms reported are those of the
+   direct reweighting at that node, not interpolated. Measured against a direct
+   minimisation (tests/test_miniboone_fit.py): coupling within 1 % (4 % on flat,
+   poor-fit profiles), χ² within 10⁻³, for 2–4 added nodes at prompt points and 1–2 at
+   displaced ones. Every coupling is reweighted with the same random numbers, so the direct
+   signal is smooth in c. When the coupling is a scan axis instead, the sample is
+   reweighted to exactly that coupling.
 4. Report χ², −2 ln L, the background-only χ², the p-value for 19 − 3 degrees of freedom
    (two masses and the coupling fitted; 19 − 2 for a mass × coupling scan), the best
    coupling, the selected signal events and its E_QE, E_vis and cos θ histograms.
@@ -31,7 +39,8 @@ production point over the whole coupling range — the lab decay length bound
 with the coupling — ``roles="auto"`` (the default) generates in the detector only: an N made
 in the dirt reaches the detector only from a shell of that thickness, below 10⁻³ of the
 signal. The reweighted signal then changes through the production and branching ratios
-only, smooth in ln c, and :data:`PROMPT_NODES` nodes are used instead of ``nodes``.
+only, smooth in ln c, and :data:`PROMPT_NODES` nodes are used instead of ``nodes`` before
+the refinement (which adds nodes where the minimum is).
 
 Generated samples are cached per process (the last :data:`CACHE_SIZE` mass points), so the
 points of a mass × coupling scan that share a mass reuse one sample.
@@ -42,6 +51,7 @@ signal: it is reported with ``allowed = false`` and the background-only statisti
 
 from __future__ import annotations
 
+import math
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -51,7 +61,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.interpolate import PchipInterpolator
+from scipy.interpolate import CubicSpline
 
 from nuportal.analysis.miniboone.families import FERMIONS, Family, get_family
 from nuportal.analysis.miniboone.release import fit_modes
@@ -76,10 +86,13 @@ from nuportal.rates import DEFAULT_ROLES
 __all__ = [
     "CACHE_SIZE",
     "COUPLING_NODES",
+    "EDGE_SPACING",
     "FITS",
     "FIT_PARAMETERS",
+    "MAX_REFINEMENTS",
     "PROMPT_LENGTH",
     "PROMPT_NODES",
+    "REFINE_TOLERANCE",
     "SIGMA_LEVELS",
     "STATISTICS",
     "CouplingProfile",
@@ -98,6 +111,13 @@ STATISTICS = ("chi2", "m2lnl")
 COUPLING_NODES = 7
 #: couplings reweighted at a mass point with prompt decays
 PROMPT_NODES = 3
+#: relative move of the profiled coupling below which its refinement stops
+REFINE_TOLERANCE = 0.01
+#: a minimum at an end of the coupling range is accepted once the neighbouring node is
+#: closer than this in ln c
+EDGE_SPACING = 1.0
+#: most nodes added at one mass point to refine its minimum
+MAX_REFINEMENTS = 12
 #: largest lab decay length [cm] counted as prompt
 PROMPT_LENGTH = 0.1
 #: mass points whose samples a worker process keeps
@@ -220,6 +240,13 @@ class CouplingProfile:
         The mass coordinates (and any fixed parameter) of the point.
     config : Mapping
         A :func:`fit_config` dictionary.
+
+    Notes
+    -----
+    Every coupling is reweighted with the same random numbers (common random numbers: the
+    redrawn decay vertices move continuously with the decay length), so the directly
+    reweighted signal is a smooth function of the coupling and its minimum is well defined;
+    its Monte Carlo error is that of the one sample.
     """
 
     def __init__(self, family: Family, masses: Mapping[str, float], config: Mapping[str, Any]):
@@ -238,17 +265,14 @@ class CouplingProfile:
             roles = ["detector"] if self.prompt else list(DEFAULT_ROLES)
         self.roles = roles
         count = PROMPT_NODES if self.prompt and config["roles"] == "auto" else config["nodes"]
-        self.couplings = np.geomspace(low, high, count)
         self.modes = fit_modes(config.get("fit", "nu"))
         self.samples = self._samples(low)
         self._reweighters: dict[int, Reweighter] = {}
         self.regenerated = False
-        at_nodes = [self.histograms(c) for c in self.couplings]
-        self._nodes = {
-            name: np.array([getattr(h, name) for h in at_nodes])
-            for name in ("enu_qe", "evis", "cos_theta")
-        }
-        self._selected = np.array([h.selected for h in at_nodes])
+        self._direct: dict[float, SignalHistograms] = {}
+        self.couplings = np.empty(0)
+        self._nodes = np.empty((0, 0))
+        self.add_nodes(np.geomspace(low, high, count))
 
     def _model(self, coupling: float) -> Model:
         return self.family.model(
@@ -273,13 +297,17 @@ class CouplingProfile:
             return sample.histograms()
         if k not in self._reweighters:  # built once per sample: its set-up is shared by nodes
             self._reweighters[k] = Reweighter(sample.events, self.reference)
-        rng = np.random.default_rng([self.seed, 2, k, *np.array([coupling]).view(np.uint32)])
+        rng = np.random.default_rng([self.seed, 2, k])  # the same at every coupling
         new = self._reweighters[k](self._model(coupling), rng)
         return sample.histograms(new.weight, new.visible)
 
     def histograms(self, coupling: float) -> SignalHistograms:
         """The signal at ``coupling`` by reweighting the samples (exact, with MC error), or by
-        regenerating when the family cannot be reweighted; E_QE of every mode of the fit."""
+        regenerating when the family cannot be reweighted; E_QE of every mode of the fit.
+        Kept per coupling (the nodes)."""
+        coupling = float(coupling)
+        if coupling in self._direct:
+            return self._direct[coupling]
         parts: list[SignalHistograms] | None = None
         if not self.regenerated:
             try:
@@ -288,39 +316,67 @@ class CouplingProfile:
                 self.regenerated = True
         if parts is None:
             parts = [s.histograms() for s in self._samples(coupling)]
-        return SignalHistograms(
+        self._direct[coupling] = SignalHistograms(
             np.concatenate([h.enu_qe for h in parts]),
             np.concatenate([h.enu_qe_error for h in parts]),
             parts[0].evis,
             parts[0].cos_theta,
             float(sum(h.selected for h in parts)),
         )
+        return self._direct[coupling]
 
-    def _interpolate(self, name: str, couplings: FloatArray) -> FloatArray:
-        nodes = self._nodes[name]
-        floor = 1e-30 * max(float(nodes.max()), 1e-300)
-        spline = PchipInterpolator(np.log(self.couplings), np.log(nodes + floor), axis=0)
-        c = np.clip(np.asarray(couplings, dtype=np.float64), *self.couplings[[0, -1]])
-        return np.clip(np.exp(spline(np.log(c))) - floor, 0.0, None)
+    def add_nodes(self, couplings: FloatArray | float) -> None:
+        """Reweight the samples to ``couplings`` and interpolate through them too."""
+        for c in np.atleast_1d(couplings):
+            self.histograms(float(c))
+        self.couplings = np.array(sorted(self._direct))
+        self._nodes = np.array([self._direct[c].enu_qe for c in self.couplings])
 
     def signal(self, couplings: FloatArray) -> FloatArray:
-        """E_QE signals (n, 11) at ``couplings`` (interpolated between the nodes)."""
-        return self._interpolate("enu_qe", np.atleast_1d(couplings))
+        """E_QE signals (n, 11) at ``couplings``: per bin, the cubic spline (not-a-knot) of
+        ln S in ln c through the nodes (exact for a power law). Not a monotone (PCHIP)
+        interpolation: that one puts a flat top at a node where the signal peaks (BR(Z' →
+        e⁺e⁻) falls once Z' → νν̄ competes), so refinement would stop at the node."""
+        floor = 1e-30 * max(float(self._nodes.max()), 1e-300)
+        spline = CubicSpline(np.log(self.couplings), np.log(self._nodes + floor), axis=0)
+        c = np.clip(np.atleast_1d(couplings).astype(np.float64), *self.couplings[[0, -1]])
+        return np.clip(np.exp(spline(np.log(c))) - floor, 0.0, None)
 
-    def interpolated(self, coupling: float) -> SignalHistograms:
-        """All histograms at ``coupling`` (interpolated; no MC error)."""
-        c = np.array([coupling])
-        enu = self._interpolate("enu_qe", c)[0]
-        selected = np.exp(
-            np.interp(np.log(coupling), np.log(self.couplings), np.log(self._selected + 1e-300))
-        )
-        return SignalHistograms(
-            enu,
-            np.zeros_like(enu),
-            self._interpolate("evis", c)[0],
-            self._interpolate("cos_theta", c)[0],
-            float(selected),
-        )
+    def best_fit(
+        self, fit: MiniBooNEFit, statistic: str = "chi2"
+    ) -> tuple[float, SignalHistograms, bool]:
+        """The profiled coupling, the directly reweighted signal there, and whether it is at
+        an end of the coupling range.
+
+        The minimum of the interpolated statistic is refined by adding nodes and minimising
+        the interpolation again (at most :data:`MAX_REFINEMENTS` nodes):
+
+        * inside the range, a node at the minimum, until the next minimum lies within
+          :data:`REFINE_TOLERANCE` (relative) of the last node: that node is returned, with
+          the signal (hence the χ²) evaluated there directly, not interpolated;
+        * at an end of the range, a node halfway (in ln c) to the neighbouring node, until
+          they are closer than :data:`EDGE_SPACING` in ln c: the signal can peak between
+          widely spaced nodes, where a monotone interpolation does not see it.
+        """
+        low, high = self.couplings[[0, -1]]
+        best = profile_signal(fit, self.signal, low, high, statistic)
+        coupling = best.x
+        for _ in range(MAX_REFINEMENTS):
+            if best.at_edge:
+                edge, neighbour = (0, 1) if best.x <= low else (-1, -2)
+                spacing = math.log(self.couplings[edge] / self.couplings[neighbour])
+                if abs(spacing) < EDGE_SPACING:
+                    break
+                coupling = float(self.couplings[edge])
+                self.add_nodes(coupling * np.exp(-spacing / 2))
+            else:
+                coupling = best.x
+                self.add_nodes(coupling)
+            best = profile_signal(fit, self.signal, low, high, statistic)
+            if not best.at_edge and abs(math.log(best.x / coupling)) < REFINE_TOLERANCE:
+                break
+        coupling = best.x if best.at_edge else coupling
+        return coupling, self.histograms(coupling), best.at_edge
 
 
 @lru_cache(maxsize=2)
@@ -398,9 +454,8 @@ def fit_point(point: dict[str, float], config: dict[str, Any]) -> dict[str, Any]
     if family.coupling in point:
         coupling = float(point[family.coupling])
         return _result(fit, coupling, profile.histograms(coupling), False, n_params=2)
-    low, high = config["coupling_range"]
-    best = profile_signal(fit, profile.signal, low, high, config["statistic"])
-    return _result(fit, best.x, profile.interpolated(best.x), best.at_edge)
+    coupling, histograms, at_edge = profile.best_fit(fit, config["statistic"])
+    return _result(fit, coupling, histograms, at_edge)
 
 
 @dataclass(frozen=True)
