@@ -12,6 +12,8 @@ eigenstates χ_+ = (cos θ/2, e^{iφ} sin θ/2), χ_- = (-e^{-iφ} sin θ/2, cos
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 
@@ -150,6 +152,96 @@ def dipole_current(
     left_q = np.einsum("na,nab->nb", left, q_slash)
     q_w = np.einsum("nab,nb->na", q_slash, w)
     return 0.5j * (sandwich(left_q, w) - sandwich(left, q_w))
+
+
+# Compiled twins of the spinors and currents above, one point at a time (four-vectors and
+# spinors as tuples), for kernels that build amplitudes from explicit spinors
+# (physics.decays.three_body). The numpy functions above stay the API: they accept any
+# float or complex dtype (long double references in the tests); the tests check that both
+# agree to rounding.
+
+
+@numba.njit(cache=True)
+def spinor_point(p: tuple, lam: int, antiparticle: bool) -> tuple:  # pragma: no cover
+    """:func:`spinor_u` or, with ``antiparticle``, :func:`spinor_v` of the four-momentum
+    tuple ``p`` (HELAS Eqs. (2.5)–(2.8), module docstring) as a tuple of 4 complex. A
+    particle at rest is quantised along +z; a momentum along −z has θ = π, φ = 0."""
+    e, px, py, pz = p[0], p[1], p[2], p[3]
+    pabs = math.sqrt(px * px + py * py + pz * pz)
+    ptrans = math.hypot(px, py)
+    cos_theta = pz / pabs if pabs > 0 else 1.0
+    cos_half = math.sqrt(min(max(0.5 * (1.0 + cos_theta), 0.0), 1.0))
+    sin_half = math.sqrt(min(max(0.5 * (1.0 - cos_theta), 0.0), 1.0))
+    phase = complex(px, py) / ptrans if ptrans > 0 else complex(1.0, 0.0)
+    spin = -lam if antiparticle else lam
+    if spin > 0:
+        chi0, chi1 = complex(cos_half, 0.0), phase * sin_half
+    else:
+        chi0, chi1 = -phase.conjugate() * sin_half, complex(cos_half, 0.0)
+    # ω_± = √(E ± |p|); ω_- = m / ω_+ without cancellation
+    plus = math.sqrt(e + pabs)
+    minus = math.sqrt(max((e - pabs) * (e + pabs), 0.0)) / (plus if plus > 0 else 1.0)
+    w_lam, w_mlam = (plus, minus) if lam > 0 else (minus, plus)
+    if antiparticle:
+        upper, lower = -lam * w_lam, lam * w_mlam
+    else:
+        upper, lower = w_mlam, w_lam
+    return (upper * chi0, upper * chi1, lower * chi0, lower * chi1)
+
+
+@numba.njit(cache=True)
+def bar_point(s: tuple) -> tuple:  # pragma: no cover - compiled
+    """:func:`bar` of a spinor tuple (compiled)."""
+    return (s[2].conjugate(), s[3].conjugate(), s[0].conjugate(), s[1].conjugate())
+
+
+@numba.njit(cache=True)
+def sandwich_point(left: tuple, right: tuple) -> tuple:  # pragma: no cover - compiled
+    """ψ̄_left γ^μ ψ_right of spinor tuples, written out in the chiral basis (γ^0 =
+    [[0, 1], [1, 0]], γ^i = [[0, σ^i], [−σ^i, 0]]) instead of a dense 4 × 4 × 4 contraction:
+    the upper block of ``left`` meets the lower block of ``right`` and vice versa."""
+    l1, l2, l3, l4 = left
+    r1, r2, r3, r4 = right
+    return (
+        l1 * r3 + l2 * r4 + l3 * r1 + l4 * r2,
+        (l1 * r4 + l2 * r3) - (l3 * r2 + l4 * r1),
+        1j * (l2 * r3 - l1 * r4) - 1j * (l4 * r1 - l3 * r2),
+        (l1 * r3 - l2 * r4) - (l3 * r1 - l4 * r2),
+    )
+
+
+@numba.njit(cache=True)
+def chiral_point(s: tuple, c_l: complex, c_r: complex) -> tuple:  # pragma: no cover
+    """(c_L P_L + c_R P_R) ψ of a spinor tuple: P_L = diag(1, 1, 0, 0), P_R = diag(0, 0, 1, 1)."""
+    return (c_l * s[0], c_l * s[1], c_r * s[2], c_r * s[3])
+
+
+@numba.njit(cache=True)
+def dipole_point(
+    left: tuple, right: tuple, q: tuple, c_l: complex, c_r: complex
+) -> tuple:  # pragma: no cover - compiled
+    """ψ̄ σ^{μν} q_μ (c_L P_L + c_R P_R) ψ = (i/2)(ψ̄ q̸ γ^ν w − ψ̄ γ^ν q̸ w), w the chiral
+    projection of ψ, with q̸ = [[0, q⁰ − σ·q], [q⁰ + σ·q, 0]] in the chiral basis."""
+    w = chiral_point(right, c_l, c_r)
+    q0, qx, qy, qz = q
+    # A = q⁰ − σ·q (upper right block), B = q⁰ + σ·q (lower left block)
+    a00, a01, a10, a11 = q0 - qz, -complex(qx, -qy), -complex(qx, qy), q0 + qz
+    b00, b01, b10, b11 = q0 + qz, complex(qx, -qy), complex(qx, qy), q0 - qz
+    l1, l2, l3, l4 = left
+    left_q = (l3 * b00 + l4 * b10, l3 * b01 + l4 * b11, l1 * a00 + l2 * a10, l1 * a01 + l2 * a11)
+    q_w = (
+        a00 * w[2] + a01 * w[3],
+        a10 * w[2] + a11 * w[3],
+        b00 * w[0] + b01 * w[1],
+        b10 * w[0] + b11 * w[1],
+    )
+    first, second = sandwich_point(left_q, w), sandwich_point(left, q_w)
+    return (
+        0.5j * (first[0] - second[0]),
+        0.5j * (first[1] - second[1]),
+        0.5j * (first[2] - second[2]),
+        0.5j * (first[3] - second[3]),
+    )
 
 
 #: Tr[γ^0 γ^1 γ^2 γ^3 γ5] in this basis (so Tr[γ^μγ^νγ^ργ^σγ5] = EPSILON_TRACE ε^{μνρσ},

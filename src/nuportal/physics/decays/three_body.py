@@ -37,7 +37,6 @@ out of the three-body width unless ``on_shell=True`` (used to test the narrow-wi
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numba
@@ -235,69 +234,18 @@ class LeptonPairDecay:
         (the helicity basis of a parent at rest). Shapes (n, 4) → (n,).
 
         Each mediator's two currents are computed once per helicity of the particles they
-        contain (2 + 4 currents, not 2 × 8) and contracted for the 8 helicity combinations.
+        contain (2 + 4 currents, not 2 × 8) and contracted for the 8 helicity combinations, in
+        one compiled pass over the points (:func:`_amplitude_rows`).
         """
-        q, q_w = k2 + k3, k1 + k3
-        s23, s13 = dirac.dot(q, q), dirac.dot(q_w, q_w)
-        u_p = dirac.spinor_u(p, spin)
-        bar1 = {h: dirac.bar(dirac.spinor_u(k1, h)) for h in (-1, 1)}
-        bar2 = {h: dirac.bar(dirac.spinor_u(k2, h)) for h in (-1, 1)}
-        v3 = {h: dirac.spinor_v(k3, h) for h in (-1, 1)}
-        combos = [(h1, h2, h3) for h1 in (-1, 1) for h2 in (-1, 1) for h3 in (-1, 1)]
-        amps = {c: np.zeros(len(p), complex) for c in combos}
-        for med in self.mediators:
-            for combo, term in self._terms(med, u_p, bar1, bar2, v3, q, q_w, s23, s13):
-                amps[combo] += term
-        return np.sum([np.abs(a) ** 2 for a in amps.values()], axis=0)
-
-    def _terms(
-        self,
-        med: _Mediator,
-        u_p: np.ndarray,
-        bar1: dict[int, np.ndarray],
-        bar2: dict[int, np.ndarray],
-        v3: dict[int, np.ndarray],
-        q: np.ndarray,
-        q_w: np.ndarray,
-        s23: np.ndarray,
-        s13: np.ndarray,
-    ) -> Iterator[tuple[tuple[int, int, int], np.ndarray]]:
-        """(helicities (h₁, h₂, h₃), amplitude term) of one mediator, zero terms skipped."""
-        hel = (-1, 1)
-        if med.kind == "W":
-            # [ū₂ γ^μ W_βi P_L u_p][ū₁ γ_μ W*_γa P_L v₃], propagator in s₁₃, sign −1
-            outer = {h2: dirac.vector_current(bar2[h2], u_p, *med.inner) for h2 in hel}
-            inner = {
-                (h1, h3): dirac.vector_current(bar1[h1], v3[h3], *med.outer)
-                for h1 in hel
-                for h3 in hel
-            }
-            for (h1, h3), j2 in inner.items():
-                for h2, j1 in outer.items():
-                    if np.any(j1) and np.any(j2):
-                        yield (h1, h2, h3), -_massive_exchange(j1, j2, q_w, med, s13)
-            return
-        if med.kind == "scalar":
-            first = {h1: dirac.scalar_current(bar1[h1], u_p, *med.inner) for h1 in hel}
-        elif med.kind == "vector":
-            first = {h1: dirac.vector_current(bar1[h1], u_p, *med.inner) for h1 in hel}
-        else:  # photon through the dipole
-            first = {h1: dirac.dipole_current(bar1[h1], u_p, q, *med.inner) for h1 in hel}
-        current = dirac.scalar_current if med.kind == "scalar" else dirac.vector_current
-        second = {(h2, h3): current(bar2[h2], v3[h3], *med.outer) for h2 in hel for h3 in hel}
-        for h1, j1 in first.items():
-            if not np.any(j1):
-                continue
-            for (h2, h3), j2 in second.items():
-                if not np.any(j2):
-                    continue
-                if med.kind == "vector":
-                    term = _massive_exchange(j1, j2, q, med, s23)
-                elif med.kind == "scalar":
-                    term = -j1 * j2 / _denominator(s23, med)
-                else:
-                    term = -1j * dirac.dot(j1, j2) / s23
-                yield (h1, h2, h3), term
+        kinds = np.array([_KINDS.index(m.kind) for m in self.mediators], np.int64)
+        masses = np.array([[m.mass, m.width] for m in self.mediators], float).reshape(-1, 2)
+        couplings = np.array([[*m.inner, *m.outer] for m in self.mediators], complex)
+        pp, a1, a2, a3 = (
+            np.ascontiguousarray(np.broadcast_to(k, np.shape(p)), float) for k in (p, k1, k2, k3)
+        )
+        out = np.empty(len(pp))
+        _amplitude_rows(pp, a1, a2, a3, int(spin), kinds, masses, couplings.reshape(-1, 4), out)
+        return out
 
     # ------------------------------------------------------------------ width
     def _s23_map(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -598,16 +546,125 @@ def _dalitz_rows(
             out[j, i, 3] = sign * z
 
 
-def _massive_exchange(
-    j1: np.ndarray, j2: np.ndarray, q: np.ndarray, med: _Mediator, s: np.ndarray
-) -> np.ndarray:
-    """[J₁·J₂ − (J₁·q)(J₂·q)/m²] / D(s), the unitary-gauge exchange."""
-    numerator = dirac.dot(j1, j2) - dirac.dot(j1, q) * dirac.dot(j2, q) / med.mass**2
-    return numerator / _denominator(s, med)
+#: mediator kinds in the order of their codes in :func:`_amplitude_rows`
+_KINDS = ("vector", "scalar", "photon", "W")
 
 
-def _denominator(s: np.ndarray, med: _Mediator) -> np.ndarray:
+@numba.njit(cache=True)
+def _denominator(s: float, mass: float, width: float) -> complex:  # pragma: no cover
     """s − m² + i s Γ/m: the Breit–Wigner with the running width of a boson decaying to
     light fermions, which reduces to i mΓ on shell and vanishes far below it (a fixed
     width would shift a Fermi-limit amplitude by Γ²/m², 7e-4 for the W)."""
-    return s - med.mass**2 + 1j * s * med.width / med.mass
+    return s - mass**2 + 1j * s * width / mass
+
+
+@numba.njit(cache=True)
+def _massive_exchange(
+    j1: tuple, j2: tuple, q: tuple, mass: float, width: float, s: float
+) -> complex:  # pragma: no cover - compiled
+    """[J₁·J₂ − (J₁·q)(J₂·q)/m²] / D(s), the unitary-gauge exchange."""
+    numerator = dirac.mdot(j1, j2) - dirac.mdot(j1, q) * dirac.mdot(j2, q) / mass**2
+    return numerator / _denominator(s, mass, width)
+
+
+@numba.njit(cache=True)
+def _nonzero(j: tuple) -> bool:  # pragma: no cover - compiled
+    return j[0] != 0 or j[1] != 0 or j[2] != 0 or j[3] != 0
+
+
+@numba.njit(cache=True)
+def _amplitude_rows(
+    p: np.ndarray,
+    k1: np.ndarray,
+    k2: np.ndarray,
+    k3: np.ndarray,
+    spin: int,
+    kinds: np.ndarray,
+    masses: np.ndarray,
+    couplings: np.ndarray,
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """The body of :meth:`LeptonPairDecay.amplitude_squared` (module docstring): mediator m
+    of kind ``_KINDS[kinds[m]]`` with (mass, width) ``masses[m]`` and couplings
+    ``couplings[m]`` = (c_L, c_R) of the neutral-lepton line, (g_L, g_R) of the other;
+    amplitudes for helicities (h₁, h₂, h₃) at index 4 i₁ + 2 i₂ + i₃, i = (h + 1)/2."""
+    for i in range(p.shape[0]):
+        pp = (p[i, 0], p[i, 1], p[i, 2], p[i, 3])
+        a1 = (k1[i, 0], k1[i, 1], k1[i, 2], k1[i, 3])
+        a2 = (k2[i, 0], k2[i, 1], k2[i, 2], k2[i, 3])
+        a3 = (k3[i, 0], k3[i, 1], k3[i, 2], k3[i, 3])
+        q = (a2[0] + a3[0], a2[1] + a3[1], a2[2] + a3[2], a2[3] + a3[3])
+        q_w = (a1[0] + a3[0], a1[1] + a3[1], a1[2] + a3[2], a1[3] + a3[3])
+        s23, s13 = dirac.mdot(q, q).real, dirac.mdot(q_w, q_w).real
+        u_p = dirac.spinor_point(pp, spin, False)
+        bar1 = (
+            dirac.bar_point(dirac.spinor_point(a1, -1, False)),
+            dirac.bar_point(dirac.spinor_point(a1, 1, False)),
+        )
+        bar2 = (
+            dirac.bar_point(dirac.spinor_point(a2, -1, False)),
+            dirac.bar_point(dirac.spinor_point(a2, 1, False)),
+        )
+        v3 = (dirac.spinor_point(a3, -1, True), dirac.spinor_point(a3, 1, True))
+        amps = np.zeros(8, np.complex128)
+        for m in range(kinds.size):
+            kind, mass, width = kinds[m], masses[m, 0], masses[m, 1]
+            c_l, c_r, g_l, g_r = couplings[m, 0], couplings[m, 1], couplings[m, 2], couplings[m, 3]
+            if kind == 3:
+                # [ū₂ γ^μ W_βi P_L u_p][ū₁ γ_μ W*_γa P_L v₃], propagator in s₁₃, sign −1
+                for h1 in range(2):
+                    for h3 in range(2):
+                        j2 = dirac.sandwich_point(bar1[h1], dirac.chiral_point(v3[h3], g_l, g_r))
+                        if not _nonzero(j2):
+                            continue
+                        for h2 in range(2):
+                            j1 = dirac.sandwich_point(bar2[h2], dirac.chiral_point(u_p, c_l, c_r))
+                            if _nonzero(j1):
+                                term = _massive_exchange(j1, j2, q_w, mass, width, s13)
+                                amps[4 * h1 + 2 * h2 + h3] -= term
+                continue
+            for h1 in range(2):
+                if kind == 1:
+                    chiral = dirac.chiral_point(u_p, c_l, c_r)
+                    b = bar1[h1]
+                    first = (
+                        b[0] * chiral[0] + b[1] * chiral[1] + b[2] * chiral[2] + b[3] * chiral[3],
+                        0j,
+                        0j,
+                        0j,
+                    )
+                elif kind == 0:
+                    first = dirac.sandwich_point(bar1[h1], dirac.chiral_point(u_p, c_l, c_r))
+                else:  # photon through the dipole
+                    first = dirac.dipole_point(bar1[h1], u_p, q, c_l, c_r)
+                if not _nonzero(first):
+                    continue
+                for h2 in range(2):
+                    for h3 in range(2):
+                        chiral = dirac.chiral_point(v3[h3], g_l, g_r)
+                        if kind == 1:
+                            b = bar2[h2]
+                            second = (
+                                b[0] * chiral[0]
+                                + b[1] * chiral[1]
+                                + b[2] * chiral[2]
+                                + b[3] * chiral[3],
+                                0j,
+                                0j,
+                                0j,
+                            )
+                        else:
+                            second = dirac.sandwich_point(bar2[h2], chiral)
+                        if not _nonzero(second):
+                            continue
+                        if kind == 0:
+                            term = _massive_exchange(first, second, q, mass, width, s23)
+                        elif kind == 1:
+                            term = -first[0] * second[0] / _denominator(s23, mass, width)
+                        else:
+                            term = -1j * dirac.mdot(first, second) / s23
+                        amps[4 * h1 + 2 * h2 + h3] += term
+        total = 0.0
+        for c in range(8):
+            total += amps[c].real ** 2 + amps[c].imag ** 2
+        out[i] = total
