@@ -18,24 +18,35 @@ def _directions() -> np.ndarray:
     return np.concatenate([np.array(special, float), d])
 
 
-def test_rotation_matrices_are_rotations_taking_z_to_the_direction():
+def _rotation_matrices(d: np.ndarray) -> np.ndarray:
+    """The rotations of :func:`lorentz.orient` (φ = 0), column j the image of axis j."""
+    columns = []
+    for axis in np.eye(3):
+        p = np.tile(np.concatenate([[1.0], axis]), (len(d), 1))
+        columns.append(lorentz.orient(p, np.zeros(len(d)), d)[:, 1:])
+    return np.stack(columns, axis=-1)
+
+
+def test_orient_rotations_are_rotations_taking_z_to_the_direction():
     d = _directions()
-    r = lorentz.rotation_to(d)
+    r = _rotation_matrices(d)
     assert np.allclose(r[:, :, 2], lorentz.unit(d), atol=1e-15, rtol=0)
     assert np.allclose(np.einsum("nij,nkj->nik", r, r), np.eye(3), atol=1e-14, rtol=0)
     assert np.allclose(np.linalg.det(r), 1.0, atol=1e-14, rtol=0)
 
 
-def test_rotate_agrees_with_rodrigues_up_to_a_turn_about_the_axis():
-    """Both take z to d̂, so they agree on vectors along z and on the angle to d̂."""
+def test_orient_agrees_with_rodrigues_up_to_a_turn_about_the_axis():
+    """Both take z to d̂, so they agree on vectors along z and on the angle to d̂; a turn
+    by φ about z first leaves the component along z unchanged."""
     rng = np.random.default_rng(2)
     d = _directions()
     p = rng.normal(size=(len(d), 4))
-    a = lorentz.rotate(p, lorentz.rotation_to(d))
+    a = lorentz.orient(p, rng.uniform(0.0, 2.0 * np.pi, len(d)), d)
     b = lorentz.rotate_z_to(p, d)
     along = np.sum(a[:, 1:] * lorentz.unit(d), axis=1)
     assert along == pytest.approx(np.sum(b[:, 1:] * lorentz.unit(d), axis=1), abs=1e-12)
     assert np.linalg.norm(a[:, 1:], axis=1) == pytest.approx(np.linalg.norm(p[:, 1:], axis=1))
+    np.testing.assert_array_equal(a[:, 0], p[:, 0])
 
 
 def test_to_lab_conserves_the_parent_four_momentum_and_masses():

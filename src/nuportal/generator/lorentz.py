@@ -1,8 +1,7 @@
 """Vectorised rotations and boosts of four-momenta (E, px, py, pz), shapes (n, 4).
 
-The row-by-row work of :func:`boost`, :func:`rotation_to`, :func:`rotate`, :func:`orient`
-and :func:`to_lab` runs in compiled loops (numba, cached on disk): one pass over the rows
-with no numpy temporaries.
+The row-by-row work of :func:`boost`, :func:`orient` and :func:`to_lab` runs in compiled
+loops (numba, cached on disk): one pass over the rows with no numpy temporaries.
 """
 
 from __future__ import annotations
@@ -61,34 +60,16 @@ def boost(p4: np.ndarray, parent: np.ndarray) -> np.ndarray:
     return out
 
 
-def rotation_to(direction: np.ndarray) -> np.ndarray:
-    """Rotation matrices (n, 3, 3) that take +z to ``direction`` (n, 3), to apply to many
-    vectors with :func:`rotate` (cheaper than :func:`rotate_z_to` per vector).
+def orient(p4: np.ndarray, phi: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Four-vectors (n, 4) turned by ``phi`` about z, then by the rotation R that takes +z
+    to ``direction`` (n, 3; need not be normalised), in one pass.
 
-    For d_z ≥ 0 the minimal rotation about ẑ × d̂ (Rodrigues' formula in closed form,
+    For d_z ≥ 0, R is the minimal rotation about ẑ × d̂ (Rodrigues' formula in closed form,
     R_ij = δ_ij − d_i d_j/(1 + d_z) for i, j ∈ {x, y}, R_iz = d_i, R_zj = −d_j); for d_z < 0
     the minimal rotation to −d̂ composed with a rotation by π about x, which avoids the
     division by 1 + d_z → 0. The two conventions differ by a rotation about d̂, which is
-    irrelevant for the azimuthally random configurations of the generator. Directions need
-    not be normalised.
+    irrelevant for the azimuthally random configurations of the generator.
     """
-    direction = _rows(direction)
-    out = np.empty((len(direction), 3, 3))
-    _rotations(direction, out)
-    return out
-
-
-def rotate(p4: np.ndarray, matrices: np.ndarray) -> np.ndarray:
-    """Apply rotation matrices (n, 3, 3) to the space parts of four-vectors (n, 4)."""
-    p4 = _rows(p4)
-    out = np.empty_like(p4)
-    _rotate_rows(p4, np.ascontiguousarray(matrices, dtype=np.float64), out)
-    return out
-
-
-def orient(p4: np.ndarray, phi: np.ndarray, direction: np.ndarray) -> np.ndarray:
-    """Four-vectors (n, 4) turned by ``phi`` about z, then by :func:`rotation_to` of
-    ``direction``: ``rotate(rotate_about_z(p4, phi), rotation_to(direction))`` in one pass."""
     p4 = _rows(p4)
     out = np.empty_like(p4)
     _orient_rows(p4, np.ascontiguousarray(phi, dtype=np.float64), _rows(direction), out)
@@ -166,19 +147,6 @@ def _boost_by(
 def _boost_rows(p4: np.ndarray, parent: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
     for i in range(p4.shape[0]):
         _boost_into(p4[i], parent[i], out[i])
-
-
-@numba.njit(cache=True)
-def _rotations(direction: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
-    for i in range(direction.shape[0]):
-        _rotation(direction[i], out[i])
-
-
-@numba.njit(cache=True)
-def _rotate_rows(p4: np.ndarray, r: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
-    for i in range(p4.shape[0]):
-        out[i, 0] = p4[i, 0]
-        _rotate_into(r[i], p4[i, 1], p4[i, 2], p4[i, 3], out[i])
 
 
 @numba.njit(cache=True)
