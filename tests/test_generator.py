@@ -63,6 +63,17 @@ def test_energy_momentum_and_invariant_masses(benchmark_events):
     np.testing.assert_allclose(m_n, 0.42, rtol=1e-7)
     m_e = np.sqrt(np.clip(p4[:, 6, 0] ** 2 - np.sum(p4[:, 6, 1:] ** 2, axis=1), 0, None))
     np.testing.assert_allclose(m_e, 0.000511, rtol=2e-3)
+    # the stored N4 is its daughters' sum: it must reproduce the sampled Q² = −(k₁ − k₂)²
+    q = p4[:, 0] - p4[:, 3]
+    q2 = np.sum(q[:, 1:] ** 2, axis=1) - q[:, 0] ** 2
+    np.testing.assert_allclose((q2 - events.event["q2"]) / scale[:, 0] ** 2, 0.0, atol=1e-9)
+
+
+def test_the_event_record_holds_under_300_bytes_per_event(benchmark_events):
+    """Issue 4's memory target: the benchmark stores ν_in, ν_out, e⁻, e⁺ (4 × 32 B), three
+    vertices (96 B), 29 B of per-event columns and a 2-byte layout index."""
+    _, events = benchmark_events
+    assert events.nbytes / len(events) == 255
 
 
 def test_vertices_times_and_volumes(benchmark_events):

@@ -81,7 +81,7 @@ from nuportal.generator.events import (
     STATUS_FINAL,
     STATUS_TARGET,
     Events,
-    momentum_columns,
+    Layout,
     vertex_places,
 )
 from nuportal.generator.lorentz import boost, rotate_about_z, rotate_z_to
@@ -887,13 +887,7 @@ def _record(
     rows = [(vertex, zero)] * (a_row + 1) + [(places[i], times[i]) for i in chain.origins]
 
     vertices, index = vertex_places(rows)  # 0: production, 1: the A' decay, ...
-    particles = {
-        "pdg": np.tile([*production.pdgs, *chain.pdgs], n),
-        "status": np.tile(statuses, n),
-        "mother": np.tile(mothers, n),
-        "vertex": np.tile(index, n),
-        **momentum_columns(momenta),
-    }
+    layout = Layout.explicit(np.array([*production.pdgs, *chain.pdgs]), statuses, mothers, index)
     event = {
         "weight": np.full(n, weight),
         "process": np.full(n, process),
@@ -901,8 +895,8 @@ def _record(
         "enu": production.energy[sel],
         "q2": production.q2[sel],
     }
-    offsets = np.arange(n + 1, dtype=np.int64) * len(momenta)
-    return Events(event, particles, offsets, vertices=vertices)
+    stored = np.stack(momenta, axis=1).reshape(-1, 4)
+    return Events(event, stored, np.zeros(n), (layout,), vertices)
 
 
 def generate(

@@ -8,10 +8,10 @@ A batch of ``n`` events is columnar (numpy arrays, no Python object per event):
   vertex k of event i at [i, k]. Vertex 0 is the interaction vertex, vertex 1 the decay
   vertex of the heavy lepton (of the first unstable primary), further decay vertices follow
   in the order of the particle rows; unused slots of events with fewer vertices are NaN;
-* one flat particle table for all events, with ``offsets`` (length ``n + 1``): the
-  particles of event ``i`` are rows ``offsets[i]:offsets[i + 1]``, in a fixed order within
-  each event: incoming neutrino, target, outgoing recoil, the heavy lepton, then its decay
-  products (and theirs) in production order.
+* the particles of every event as rows in a fixed order: incoming neutrino, target,
+  outgoing recoil, the heavy lepton, then its decay products (and theirs) in production
+  order. :attr:`Events.particles` is the flat table of all rows, with :attr:`Events.offsets`
+  (length ``n + 1``): the particles of event ``i`` are rows ``offsets[i]:offsets[i + 1]``.
 
 Particle rows carry the PDG number, a status code of the NuHepMC 1.0 convention
 (arXiv:2310.13211, G.R.10 / P.R.1: 4 incoming beam particle, 20 target, 1 final state,
@@ -21,8 +21,16 @@ the four-momentum (GeV) and the index of the production vertex *within the event
 the beam, the target and the primaries, the decay vertex of the mother otherwise);
 :meth:`Events.positions` gives the production vertex of every row.
 
-A row costs 39 bytes and a vertex 32: the default benchmark (8 rows, 3 vertices) holds
-445 bytes per event.
+Storage. Events of one kind share their rows' PDG numbers, statuses, mothers and vertex
+indices, kept once in a :class:`Layout`; an event stores the index of its layout and only
+the four-momenta that are independent. A layout computes every row's four-momentum as a
+fixed linear combination of the event's stored momenta plus a constant: the generator
+stores the neutrino and the final-state particles, and derives the target (at rest), each
+decayed particle (the sum of its daughters) and the recoil (by four-momentum
+conservation), so momentum conservation holds by construction. The flat table is built on
+first access in one compiled pass. The default benchmark (8 rows, 4 stored momenta,
+3 vertices) holds 255 bytes per event: 29 per-event, 2 layout index, 128 momenta, 96
+vertices. Events read from files store every row (:meth:`Events.from_table`).
 
 Units: GeV, cm, ns. The weight of an event is a number of expected events for the stated
 exposure (see :data:`WEIGHT_DEFINITION`); the sum of weights is the expected count.
@@ -30,15 +38,13 @@ exposure (see :data:`WEIGHT_DEFINITION`); the sum of weights is the expected cou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numba
 import numpy as np
-
-#: events per block of the compiled row filling (a block of every row stays in cache)
-_BLOCK = 512
 
 #: NuHepMC status codes used by nuportal
 STATUS_FINAL = 1
@@ -67,6 +73,9 @@ PARTICLE_COLUMNS: Mapping[str, Any] = {
     "vertex": np.int8,
 }
 
+#: the components of a stored four-momentum, in the last axis of :attr:`Events.momenta`
+MOMENTUM_COMPONENTS = ("e", "px", "py", "pz")
+
 #: the coordinates of a vertex, in the last axis of :attr:`Events.vertices`
 VERTEX_COORDINATES = ("x", "y", "z", "t")
 
@@ -77,9 +86,6 @@ VERTEX_VIEWS: Mapping[str, tuple[int, int]] = {
     for j, c in enumerate(VERTEX_COORDINATES)
 }
 
-#: default of :attr:`Events.vertices`: build them from per-row positions
-_FROM_POSITIONS = np.empty((0, 0, 0))
-
 #: the per-event columns and their dtypes
 EVENT_COLUMNS: Mapping[str, Any] = {
     "weight": np.float64,
@@ -89,10 +95,141 @@ EVENT_COLUMNS: Mapping[str, Any] = {
     "q2": np.float64,
 }
 
+#: per-row attributes of a layout (PDG numbers, statuses, mothers or vertex indices)
+Rows = Sequence[int] | np.ndarray
+
+#: the row attributes a layout holds once for all its events
+ROW_ATTRIBUTES = ("pdg", "status", "mother", "vertex")
+
+
+@dataclass(frozen=True, eq=False)
+class Layout:
+    """The rows shared by the events of one kind, and how their four-momenta follow from the
+    momenta an event stores.
+
+    Attributes
+    ----------
+    pdg, status, mother, vertex : numpy.ndarray
+        (m,) per row: PDG number, status, mother and production vertex within the event.
+    combination : numpy.ndarray
+        (m, s): the four-momentum of row r is Σ_j combination[r, j] × (stored momentum j)
+        + constant[r].
+    constant : numpy.ndarray
+        (m, 4): constant four-momenta (e, px, py, pz) in GeV.
+    """
+
+    pdg: np.ndarray
+    status: np.ndarray
+    mother: np.ndarray
+    vertex: np.ndarray
+    combination: np.ndarray
+    constant: np.ndarray
+
+    def __post_init__(self) -> None:
+        for name in ROW_ATTRIBUTES:
+            value = np.asarray(getattr(self, name), PARTICLE_COLUMNS[name])
+            if value.ndim != 1:
+                raise ValueError(f"layout {name} must be one-dimensional")
+            object.__setattr__(self, name, value)
+        m = len(self.pdg)
+        combination = np.asarray(self.combination, np.float64)
+        constant = np.asarray(self.constant, np.float64)
+        if any(len(getattr(self, k)) != m for k in ROW_ATTRIBUTES) or combination.shape[:1] != (m,):
+            raise ValueError("the rows of a layout must all have the same length")
+        if combination.ndim != 2 or constant.shape != (m, 4):
+            raise ValueError(f"a layout of {m} rows needs combination (m, s) and constant (m, 4)")
+        object.__setattr__(self, "combination", combination)
+        object.__setattr__(self, "constant", constant)
+
+    @classmethod
+    def explicit(cls, pdg: Rows, status: Rows, mother: Rows, vertex: Rows) -> Layout:
+        """Every row's four-momentum stored."""
+        m = len(pdg)
+        return cls(
+            np.asarray(pdg),
+            np.asarray(status),
+            np.asarray(mother),
+            np.asarray(vertex),
+            np.eye(m),
+            np.zeros((m, 4)),
+        )
+
+    @classmethod
+    def decay_tree(
+        cls,
+        pdg: Rows,
+        status: Rows,
+        mother: Rows,
+        vertex: Rows,
+        target_mass: float,
+        recoil: int,
+    ) -> Layout:
+        """The layout of an interaction beam + target → products followed by decays.
+
+        Stored are the beam's four-momentum and those of the final-state rows except
+        ``recoil``, in row order. The target is at rest with mass ``target_mass``, a decayed
+        row (status 2) is the sum of its daughters, and the recoil follows from conservation
+        at the interaction: beam + target − the beam's other daughters.
+        """
+        pdg, status, mother, vertex = (np.asarray(a) for a in (pdg, status, mother, vertex))
+        m = len(status)
+        (beam,), (target,) = (
+            np.flatnonzero(status == STATUS_BEAM),
+            np.flatnonzero(status == STATUS_TARGET),
+        )
+        stored = tree_stored_rows(status, recoil)
+        combination = np.zeros((m, len(stored)))
+        for j, r in enumerate(stored):
+            rows: list[int] = [r]
+            rows += [a for a in _ancestors(mother, r) if status[a] == STATUS_DECAYED]
+            combination[rows, j] = 1.0
+        if not all(combination[status == STATUS_DECAYED].any(axis=1)):
+            raise ValueError("every decayed row of a layout needs final-state descendants")
+        constant = np.zeros((m, 4))
+        constant[[int(target), recoil], 0] = target_mass
+        others = [r for r in range(m) if mother[r] == beam and r != recoil]
+        combination[recoil] = combination[beam] - combination[others].sum(axis=0)
+        return cls(pdg, status, mother, vertex, combination, constant)
+
+    @property
+    def rows(self) -> int:
+        """Number of particle rows of an event."""
+        return len(self.pdg)
+
+    @property
+    def stored(self) -> int:
+        """Number of four-momenta an event stores."""
+        return int(self.combination.shape[1])
+
+    @cached_property
+    def key(self) -> bytes:
+        """Equal for equal layouts (for merging the layouts of several batches)."""
+        parts = [getattr(self, k) for k in ROW_ATTRIBUTES] + [self.combination, self.constant]
+        return b"|".join(np.ascontiguousarray(p).tobytes() + repr(p.shape).encode() for p in parts)
+
+
+def tree_stored_rows(status: Rows, recoil: int) -> list[int]:
+    """The rows whose four-momenta a :meth:`Layout.decay_tree` layout stores, in the order it
+    stores them: the beam and the final-state rows except ``recoil``."""
+    return [
+        r
+        for r, s in enumerate(np.asarray(status))
+        if s == STATUS_BEAM or (s == STATUS_FINAL and r != recoil)
+    ]
+
+
+def _ancestors(mother: np.ndarray, r: int) -> list[int]:
+    """The mother, grandmother, ... of row ``r``."""
+    out = []
+    while mother[r] >= 0:
+        r = int(mother[r])
+        out.append(r)
+    return out
+
 
 @dataclass
 class Events:
-    """A batch of events (see the module docstring for the layout and units).
+    """A batch of events (see the module docstring for the layout, the storage and units).
 
     Attributes
     ----------
@@ -101,63 +238,161 @@ class Events:
         ``process`` (index into :attr:`processes`), ``helicity`` of the heavy lepton (±1),
         ``enu`` (GeV), ``q2`` (GeV²); and the views :data:`VERTEX_VIEWS` of the interaction
         vertex ``vertex_*`` and the decay vertex of the heavy lepton ``decay_*`` (cm, ns).
-    particles : dict[str, numpy.ndarray]
-        The flat particle table, columns of :data:`PARTICLE_COLUMNS`. Given without
-        ``vertices``, it must hold the production vertex of every row as columns ``x, y, z,
-        t`` instead of ``vertex``; the rows of an event with the same (x, y, z, t) then share
-        a vertex, numbered in the order of the rows.
-    offsets : numpy.ndarray
-        int64, length n + 1, ``offsets[0] == 0``.
+    momenta : numpy.ndarray
+        (S, 4): the stored four-momenta (:data:`MOMENTUM_COMPONENTS`, GeV) of all events,
+        those of event i contiguous and in the order of the events.
+    layout : numpy.ndarray
+        int16, length n: the index of each event's layout in :attr:`layouts`.
+    layouts : tuple[Layout, ...]
+        The layouts of the events.
+    vertices : numpy.ndarray
+        (n, V, 4), 2 ≤ V ≤ 127: x, y, z (cm), t (ns) of the vertices of each event.
     processes : tuple[str, ...]
         Process labels, e.g. ``"numu C12 coherent -> N4(-) ; N4 -> nu_mu e- e+"``.
     metadata : dict
         Run description (model parameters, experiment, seed, version, total rate, units).
-    vertices : numpy.ndarray
-        (n, V, 4), V ≥ 2: x, y, z (cm), t (ns) of the vertices of each event.
     """
 
     event: dict[str, np.ndarray]
-    particles: dict[str, np.ndarray]
-    offsets: np.ndarray
+    momenta: np.ndarray
+    layout: np.ndarray
+    layouts: tuple[Layout, ...]
+    vertices: np.ndarray
     processes: tuple[str, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
-    vertices: np.ndarray = field(default_factory=lambda: _FROM_POSITIONS)
 
     def __post_init__(self) -> None:
-        self.event, self.particles = dict(self.event), dict(self.particles)
-        n = len(self.offsets) - 1
-        if n < 0 or self.offsets[0] != 0 or np.any(np.diff(self.offsets) < 0):
-            raise ValueError("offsets must start at 0 and not decrease")
+        self.event = dict(self.event)
+        self.layouts = tuple(self.layouts)
+        self.layout = np.asarray(self.layout, np.int16)
+        n = len(self.layout)
+        if self.layout.ndim != 1 or (
+            n and not 0 <= self.layout.min() <= self.layout.max() < len(self.layouts)
+        ):
+            raise ValueError(f"layout must hold indices into the {len(self.layouts)} layouts")
         for name, dtype in EVENT_COLUMNS.items():
             self.event[name] = np.asarray(self.event[name], dtype=dtype)
             if self.event[name].shape != (n,):
                 raise ValueError(f"event column {name!r} must have length {n}")
-        if self.vertices is _FROM_POSITIONS:
-            missing = [c for c in VERTEX_COORDINATES if c not in self.particles]
-            if missing:
-                raise ValueError(f"without vertices the particle table needs columns {missing}")
-            positions = [np.asarray(self.particles.pop(c), float) for c in VERTEX_COORDINATES]
-            self.vertices, self.particles["vertex"] = _vertex_table(self.offsets, positions)
-        rows = int(self.offsets[-1])
-        for name, dtype in PARTICLE_COLUMNS.items():
-            self.particles[name] = np.asarray(self.particles[name], dtype=dtype)
-            if self.particles[name].shape != (rows,):
-                raise ValueError(f"particle column {name!r} must have length {rows}")
+        self.momenta = np.asarray(self.momenta, np.float64)
+        stored = int(self._counts[1][self.layout].sum())
+        if self.momenta.shape != (stored, 4):
+            raise ValueError(
+                f"the layouts of the events store {stored} four-momenta (shape ({stored}, 4))"
+            )
         self.vertices = np.asarray(self.vertices, np.float64)
         if self.vertices.ndim != 3 or self.vertices.shape[::2] != (n, 4):
             raise ValueError(f"vertices must have shape ({n}, V, 4)")
-        if self.vertices.shape[1] < 2 or self.vertices.shape[1] > np.iinfo(np.int8).max:
+        if not 2 <= self.vertices.shape[1] <= np.iinfo(np.int8).max:
             raise ValueError("an event has at least 2 and at most 127 vertex slots")
         for name, (k, j) in VERTEX_VIEWS.items():
             self.event[name] = self.vertices[:, k, j]
 
+    @classmethod
+    def from_table(
+        cls,
+        event: Mapping[str, np.ndarray],
+        particles: Mapping[str, np.ndarray],
+        offsets: np.ndarray,
+        processes: Sequence[str] = (),
+        metadata: Mapping[str, Any] | None = None,
+        vertices: np.ndarray | None = None,
+    ) -> Events:
+        """Events from a flat particle table (every four-momentum stored).
+
+        Parameters
+        ----------
+        event : mapping
+            The per-event columns of :data:`EVENT_COLUMNS`.
+        particles : mapping
+            The columns of :data:`PARTICLE_COLUMNS`. Without ``vertices``, the production
+            vertex of every row as columns ``x, y, z, t`` instead of ``vertex``: the rows of an
+            event at the same (x, y, z, t) share a vertex, numbered in the order of the rows.
+        offsets : numpy.ndarray
+            Length n + 1, ``offsets[0] == 0``: the rows of event i are
+            ``offsets[i]:offsets[i + 1]``.
+        processes, metadata
+            As the attributes.
+        vertices : numpy.ndarray, optional
+            (n, V, 4) vertex table the ``vertex`` column indexes.
+        """
+        offsets = np.asarray(offsets, np.int64)
+        n = len(offsets) - 1
+        if n < 0 or offsets[0] != 0 or np.any(np.diff(offsets) < 0):
+            raise ValueError("offsets must start at 0 and not decrease")
+        columns = dict(particles)
+        if vertices is None:
+            missing = [c for c in VERTEX_COORDINATES if c not in columns]
+            if missing:
+                raise ValueError(f"without vertices the particle table needs columns {missing}")
+            positions = [np.asarray(columns.pop(c), float) for c in VERTEX_COORDINATES]
+            vertices, columns["vertex"] = _vertex_table(offsets, positions)
+        rows = int(offsets[-1])
+        for name, dtype in PARTICLE_COLUMNS.items():
+            columns[name] = np.asarray(columns[name], dtype=dtype)
+            if columns[name].shape != (rows,):
+                raise ValueError(f"particle column {name!r} must have length {rows}")
+        layout, layouts = _explicit_layouts(offsets, columns)
+        momenta = np.stack([columns[c] for c in MOMENTUM_COMPONENTS], axis=1)
+        return cls(
+            dict(event), momenta, layout, layouts, vertices, tuple(processes), dict(metadata or {})
+        )
+
     def __len__(self) -> int:
-        return len(self.offsets) - 1
+        return len(self.layout)
+
+    @cached_property
+    def _counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and stored momenta of each layout."""
+        return (
+            np.array([k.rows for k in self.layouts], np.int64),
+            np.array([k.stored for k in self.layouts], np.int64),
+        )
 
     @property
     def multiplicity(self) -> np.ndarray:
         """Number of particles in each event."""
-        return np.diff(self.offsets)
+        return self._counts[0][self.layout]
+
+    @cached_property
+    def offsets(self) -> np.ndarray:
+        """int64, length n + 1: the rows of event i in :attr:`particles` are
+        ``offsets[i]:offsets[i + 1]``."""
+        return np.concatenate([[0], np.cumsum(self.multiplicity)]).astype(np.int64)
+
+    @cached_property
+    def particles(self) -> dict[str, np.ndarray]:
+        """The flat particle table: columns of :data:`PARTICLE_COLUMNS`, rows of event i at
+        ``offsets[i]:offsets[i + 1]`` (built on first access, in one compiled pass)."""
+        rows, stored = self._counts
+        size = max(1, len(self.layouts))
+        m, s = max(rows, default=1), max(stored, default=1)
+        attributes = np.zeros((size, m, len(ROW_ATTRIBUTES)), np.int32)
+        combination = np.zeros((size, m, s))
+        constant = np.zeros((size, m, 4))
+        for k, lay in enumerate(self.layouts):
+            for a, name in enumerate(ROW_ATTRIBUTES):
+                attributes[k, : lay.rows, a] = getattr(lay, name)
+            combination[k, : lay.rows, : lay.stored] = lay.combination
+            constant[k, : lay.rows] = lay.constant
+        total = int(self.offsets[-1])
+        ints = np.empty((len(ROW_ATTRIBUTES), total), np.int32)
+        four = np.empty((4, total))
+        _fill_table(
+            self.layout, rows, stored, attributes, combination, constant, self.momenta, ints, four
+        )
+        table = {
+            name: ints[a].astype(PARTICLE_COLUMNS[name]) for a, name in enumerate(ROW_ATTRIBUTES)
+        }
+        table.update({c: four[j] for j, c in enumerate(MOMENTUM_COMPONENTS)})
+        return {name: table[name] for name in PARTICLE_COLUMNS}
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the events hold (per-event columns, layout indices, stored momenta,
+        vertices; not the layouts, nor the flat table once built)."""
+        arrays = [self.event[k] for k in EVENT_COLUMNS] + [self.layout, self.momenta]
+        return sum(a.nbytes for a in arrays) + self.vertices.nbytes
 
     @property
     def total_weight(self) -> float:
@@ -172,10 +407,11 @@ class Events:
 
     @classmethod
     def concatenate(cls, batches: list[Events]) -> Events:
-        """One batch from several (processes are merged; metadata of the first is kept)."""
+        """One batch from several (processes and layouts are merged; metadata of the first
+        is kept)."""
         if not batches:
             raise ValueError("nothing to concatenate")
-        buffer = EventBuffer(sum(len(b) for b in batches), sum(int(b.offsets[-1]) for b in batches))
+        buffer = EventBuffer(sum(len(b) for b in batches), sum(len(b.momenta) for b in batches))
         for b in batches:
             buffer.append(b)
         return buffer.result()
@@ -183,17 +419,68 @@ class Events:
     def select(self, mask: np.ndarray) -> Events:
         """The events where ``mask`` (length n) is true."""
         keep = np.asarray(mask, bool)
-        counts = self.multiplicity[keep]
-        rows = np.repeat(keep, self.multiplicity)
-        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        stored = np.repeat(keep, self._counts[1][self.layout])
         return Events(
             {k: self.event[k][keep] for k in EVENT_COLUMNS},
-            {k: v[rows] for k, v in self.particles.items()},
-            offsets,
+            self.momenta[stored],
+            self.layout[keep],
+            self.layouts,
+            self.vertices[keep],
             self.processes,
             dict(self.metadata),
-            self.vertices[keep],
         )
+
+
+@numba.njit(cache=True)
+def _fill_table(
+    layout: np.ndarray,
+    rows: np.ndarray,
+    stored: np.ndarray,
+    attributes: np.ndarray,
+    combination: np.ndarray,
+    constant: np.ndarray,
+    momenta: np.ndarray,
+    ints: np.ndarray,
+    four: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    row = first = 0
+    for i in range(len(layout)):
+        k = layout[i]
+        for r in range(rows[k]):
+            for a in range(attributes.shape[2]):
+                ints[a, row] = attributes[k, r, a]
+            for c in range(4):
+                value = constant[k, r, c]
+                for j in range(stored[k]):
+                    w = combination[k, r, j]
+                    if w != 0.0:
+                        value += w * momenta[first + j, c]
+                four[c, row] = value
+            row += 1
+        first += stored[k]
+
+
+def _explicit_layouts(
+    offsets: np.ndarray, columns: Mapping[str, np.ndarray]
+) -> tuple[np.ndarray, tuple[Layout, ...]]:
+    """The layout index of every event of a flat table and the layouts (every four-momentum
+    stored): events with the same multiplicity and the same PDG numbers, statuses, mothers
+    and vertex indices share one."""
+    multiplicity = np.diff(offsets)
+    index = np.empty(len(multiplicity), np.int64)
+    layouts: list[Layout] = []
+    for m in np.unique(multiplicity):
+        events = np.flatnonzero(multiplicity == m)
+        rows = offsets[events][:, None] + np.arange(m)
+        pattern = np.concatenate(
+            [columns[a][rows].astype(np.int64) for a in ROW_ATTRIBUTES], axis=1
+        )
+        unique, inverse = np.unique(pattern, axis=0, return_inverse=True)
+        index[events] = len(layouts) + inverse.ravel()
+        layouts += [Layout.explicit(*np.split(u, len(ROW_ATTRIBUTES))) for u in unique]
+    if len(layouts) > np.iinfo(np.int16).max:
+        raise ValueError(f"{len(layouts)} different kinds of events in one batch; at most 32767")
+    return index, tuple(layouts)
 
 
 def _vertex_table(
@@ -240,43 +527,46 @@ class EventBuffer:
 
     Parameters
     ----------
-    events, rows : int
-        Expected numbers of events and of particle rows.
+    events, stored : int
+        Expected numbers of events and of stored four-momenta.
     """
 
-    def __init__(self, events: int, rows: int) -> None:
-        size = max(events, 1) + 1  # the per-event columns and the offsets
+    def __init__(self, events: int, stored: int) -> None:
+        size = max(events, 1)
         self._event = {k: np.empty(size, t) for k, t in EVENT_COLUMNS.items()}
-        self._event["offsets"] = np.zeros(size, np.int64)
+        self._event["layout"] = np.empty(size, np.int16)
         self._event["vertices"] = np.empty((size, 2, 4))
-        self._particles = {k: np.empty(max(rows, 1), t) for k, t in PARTICLE_COLUMNS.items()}
-        self._n = self._rows = 0
-        self._labels: dict[str, int] = {}
+        self._momenta = {"momenta": np.empty((max(stored, 1), 4))}
+        self._n = self._stored = 0
+        self._labels: dict[str, str] = {}
+        self._layouts: dict[bytes, Layout] = {}
         self._metadata: dict[str, Any] | None = None
 
     def append(self, batch: Events) -> None:
-        """Copy ``batch`` in (its process codes are mapped onto the merged label table)."""
-        n, rows = len(batch), int(batch.offsets[-1])
-        self._event = _room(self._event, self._n + n + 1)
-        self._particles = _room(self._particles, self._rows + rows)
+        """Copy ``batch`` in (its process codes and layouts are mapped onto the merged
+        tables)."""
+        n, stored = len(batch), len(batch.momenta)
+        self._event = _room(self._event, self._n + n)
+        self._momenta = _room(self._momenta, self._stored + stored)
         vertices = self._event["vertices"]
         slots = batch.vertices.shape[1]
         if slots > vertices.shape[1]:  # more vertices per event than so far
             wider = np.full((len(vertices), slots, 4), np.nan)
             wider[: self._n, : vertices.shape[1]] = vertices[: self._n]
             vertices = self._event["vertices"] = wider
-        vertices[self._n : self._n + n, :slots] = batch.vertices
-        vertices[self._n : self._n + n, slots:] = np.nan
-        remap = np.array([self._labels.setdefault(p, len(self._labels)) for p in batch.processes])
+        new = slice(self._n, self._n + n)
+        vertices[new, :slots] = batch.vertices
+        vertices[new, slots:] = np.nan
+        processes = _merge(self._labels, [(p, p) for p in batch.processes])
+        layouts = _merge(self._layouts, [(lay.key, lay) for lay in batch.layouts])
+        if len(self._layouts) > np.iinfo(np.int16).max:
+            raise ValueError("more than 32767 kinds of events in one sample")
         for k in EVENT_COLUMNS:
             value = batch.event[k]
-            self._event[k][self._n : self._n + n] = (
-                remap[value] if k == "process" and remap.size else value
-            )
-        for k, column in self._particles.items():
-            column[self._rows : self._rows + rows] = batch.particles[k]
-        self._event["offsets"][self._n + 1 : self._n + n + 1] = batch.offsets[1:] + self._rows
-        self._n, self._rows = self._n + n, self._rows + rows
+            self._event[k][new] = processes[value] if k == "process" and processes.size else value
+        self._event["layout"][new] = layouts[batch.layout] if layouts.size else batch.layout
+        self._momenta["momenta"][self._stored : self._stored + stored] = batch.momenta
+        self._n, self._stored = self._n + n, self._stored + stored
         if self._metadata is None:
             self._metadata = dict(batch.metadata)
 
@@ -284,12 +574,22 @@ class EventBuffer:
         """The collected events (views of the buffer's columns, no copy)."""
         return Events(
             {k: self._event[k][: self._n] for k in EVENT_COLUMNS},
-            {k: v[: self._rows] for k, v in self._particles.items()},
-            self._event["offsets"][: self._n + 1],
+            self._momenta["momenta"][: self._stored],
+            self._event["layout"][: self._n],
+            tuple(self._layouts.values()),
+            self._event["vertices"][: self._n],
             tuple(self._labels),
             self._metadata or {},
-            self._event["vertices"][: self._n],
         )
+
+
+def _merge(merged: dict[Any, Any], items: list[tuple[Any, Any]]) -> np.ndarray:
+    """Add the (key, value) ``items`` missing from ``merged`` (insertion-ordered) and return
+    the position in ``merged`` of each item."""
+    for key, value in items:
+        merged.setdefault(key, value)
+    keys = list(merged)
+    return np.array([keys.index(key) for key, _ in items], np.int64)
 
 
 def _room(columns: dict[str, np.ndarray], size: int) -> dict[str, np.ndarray]:
@@ -314,16 +614,12 @@ def vertex_places(
     parent's production vertex), numbered in the order of the rows."""
     unique: list[tuple[np.ndarray, np.ndarray]] = []
     index = []
-    for position, time in places:
-        for k, (p, t) in enumerate(unique):
-            if (p is position and t is time) or (
-                np.array_equal(p, position) and np.array_equal(t, time)
-            ):
-                index.append(k)
-                break
-        else:
-            index.append(len(unique))
-            unique.append((position, time))
+    for place in places:
+        same = [k for k, u in enumerate(unique) if u[0] is place[0] and u[1] is place[1]]
+        same = same or [k for k, u in enumerate(unique) if _equal(u, place)]
+        index.append(same[0] if same else len(unique))
+        if not same:
+            unique.append(place)
     vertices = np.empty((len(unique[0][1]), max(len(unique), 2), 4))
     for k, (position, time) in enumerate(unique):
         vertices[:, k, :3] = position
@@ -333,30 +629,10 @@ def vertex_places(
     return vertices, np.array(index, np.int8)
 
 
-def momentum_columns(momenta: list[np.ndarray]) -> dict[str, np.ndarray]:
-    """The four-momentum columns ``e, px, py, pz`` of the particle table of ``n`` events with
-    the same rows, row j having four-momentum ``momenta[j]`` (n, 4): one compiled pass over
-    the events, in blocks that stay in cache (a stack of strided column views is about twice
-    as slow)."""
-    block = np.stack(momenta)  # (rows, n, 4)
-    out = {k: np.empty(block.shape[0] * block.shape[1]) for k in ("e", "px", "py", "pz")}
-    _fill_rows(block, out["e"], out["px"], out["py"], out["pz"])
-    return out
-
-
-@numba.njit(cache=True)
-def _fill_rows(
-    block: np.ndarray, e: np.ndarray, px: np.ndarray, py: np.ndarray, pz: np.ndarray
-) -> None:  # pragma: no cover - compiled
-    m, n = block.shape[0], block.shape[1]
-    for start in range(0, n, _BLOCK):
-        stop = min(start + _BLOCK, n)
-        for j in range(m):
-            for i in range(start, stop):
-                r = i * m + j
-                e[r], px[r], py[r], pz[r] = (
-                    block[j, i, 0],
-                    block[j, i, 1],
-                    block[j, i, 2],
-                    block[j, i, 3],
-                )
+def _equal(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> bool:
+    """Whether the places (positions, times) ``a`` and ``b`` are equal in every event (the
+    first event decides most cases without a pass over the arrays)."""
+    return all(
+        x.shape == y.shape and (x.size == 0 or x.flat[0] == y.flat[0]) and np.array_equal(x, y)
+        for x, y in zip(a, b, strict=True)
+    )

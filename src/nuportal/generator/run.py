@@ -39,6 +39,7 @@ from nuportal.experiments.fluxes import Flux
 from nuportal.generator import lorentz
 from nuportal.generator.chain import FINAL_STATES, DecayMode, decay_modes, sample_decay
 from nuportal.generator.events import (
+    EVENT_COLUMNS,
     STATUS_BEAM,
     STATUS_DECAYED,
     STATUS_FINAL,
@@ -46,7 +47,8 @@ from nuportal.generator.events import (
     WEIGHT_DEFINITION,
     EventBuffer,
     Events,
-    momentum_columns,
+    Layout,
+    tree_stored_rows,
     vertex_places,
 )
 from nuportal.generator.placement import forced_decay, free_decay
@@ -78,9 +80,10 @@ MAX_OVERSAMPLING = 50
 #: into the volume, with the exact probability as weight.
 SHORT_MEDIATOR_FRACTION = 1e-2
 #: events generated at once (bounds the memory)
-CHUNK = 100_000
-#: particle rows per event reserved by :meth:`EventGenerator.generate` (address space only)
-ROWS_BOUND = 16
+CHUNK = 25_000
+#: stored four-momenta per event reserved by :meth:`EventGenerator.generate` (address space
+#: only)
+STORED_BOUND = 16
 
 
 @dataclass
@@ -314,7 +317,7 @@ class EventGenerator:
         events; Σ weights = expected number of events."""
         self.allocate(n_events)
         planned = sum(c.events for c in self.cases)
-        buffer = EventBuffer(planned, planned * ROWS_BOUND)
+        buffer = EventBuffer(planned, planned * STORED_BOUND)
         for batch in self.batches():
             buffer.append(batch)
         events = buffer.result()
@@ -391,12 +394,12 @@ class EventGenerator:
         weight = prod.weight * self.pot * case.count
         vertex = case.volume.shape.sample(n, rng)
         beam = lorentz.unit(vertex - self.source)
-        k1, k2, p1, _, _ = lab_momenta(prod.energy, prod.q2, heavy.mass, case.sampler.ups.m_target)
+        k1, k2, _, _, _ = lab_momenta(prod.energy, prod.q2, heavy.mass, case.sampler.ups.m_target)
         phi = rng.uniform(0.0, 2.0 * np.pi, n)
-        # ν along the beam, N turned by φ about it; the target at rest; p₂ by conservation
+        # ν along the beam, N turned by φ about it (the target at rest and the recoil by
+        # conservation are derived by the events' layout)
         k1[:, 1:] = k1[:, :1] * beam
         k2 = lorentz.orient(k2, phi, beam)
-        p2 = k1 + p1 - k2
         # decay mode
         brs = np.array([m.branching for m in case.modes])
         pick = rng.choice(len(brs), size=n, p=brs / brs.sum())
@@ -440,8 +443,6 @@ class EventGenerator:
                 t_dec,
                 k1[sel],
                 k2[sel],
-                p1[sel],
-                p2[sel],
             )
             hel = np.full(len(group.weight), case.helicity)
             sampled = sample_decay(
@@ -614,38 +615,46 @@ class EventGenerator:
         heavy_pdg = self.model.heavy[self.model.heavy_index(case.heavy) - 3].pdgid
         if case.flavour < 0 and not self.model.majorana:
             heavy_pdg = -heavy_pdg  # a Dirac anti-N
-        count = 4 + len(products)
-        pdg_cols = [np.full(n, p) for p in (case.flavour, case.target_pdg, case.target_pdg)]
-        pdg_cols.append(np.full(n, heavy_pdg))
-        pdg_cols += list(pdgs)
+        primaries = [case.flavour, case.target_pdg, case.target_pdg, heavy_pdg]
+        # the PDG numbers of the products are fixed by the CP conjugation of each decay
+        pdg_cols, kinds = list(pdgs), decay.conjugate.astype(np.int64)
         status = [STATUS_BEAM, STATUS_TARGET, STATUS_FINAL, STATUS_DECAYED]
         mother = [-1, -1, 0, 0]
         cascade = mode.mediator_pdg != 0
         for i in range(len(pdgs)):
             status.append(STATUS_DECAYED if cascade and i == 1 else STATUS_FINAL)
             mother.append(5 if cascade and i >= 2 else 3)  # the mediator is row 5
-        momenta = [state.k1, state.p1, state.p2, state.k2, *products]
+        momenta = {0: state.k1, **{4 + i: p for i, p in enumerate(products)}}
         places = [(state.vertex, state.t_int)] * 4 + list(decay.places)
         if secondary is not None:
             status[4] = STATUS_DECAYED
-            first = len(status)
+            start = len(status)
             pdg_cols += list(secondary.decay.pdgs)
+            kinds += 2 * secondary.decay.conjugate
             cascade2 = secondary.mode.mediator_pdg != 0
             for i in range(len(secondary.decay.pdgs)):
                 status.append(STATUS_DECAYED if cascade2 and i == 1 else STATUS_FINAL)
-                mother.append(first + 1 if cascade2 and i >= 2 else 4)
-            momenta += secondary.decay.momenta
+                mother.append(start + 1 if cascade2 and i >= 2 else 4)
+            momenta.update({start + i: p for i, p in enumerate(secondary.decay.momenta)})
             places += secondary.decay.places
-            count += len(secondary.decay.momenta)
 
         vertices, vertex = vertex_places(places)  # 0: interaction, 1: N decay, ...
-        particles = {
-            "pdg": np.stack(pdg_cols, axis=1).ravel(),
-            "status": np.tile(np.array(status, np.int8), n),
-            "mother": np.tile(np.array(mother, np.int8), n),
-            "vertex": np.tile(vertex, n),
-            **momentum_columns(momenta),
-        }
+        # one layout per kind of conjugation present
+        present = np.flatnonzero(np.bincount(kinds, minlength=4))
+        first = [int(np.argmax(kinds == k)) for k in present]
+        layouts = tuple(
+            Layout.decay_tree(
+                [*primaries, *(int(c[i]) for c in pdg_cols)],
+                status,
+                mother,
+                vertex,
+                case.sampler.ups.m_target,
+                recoil=2,
+            )
+            for i in first
+        )
+        kinds = np.searchsorted(present, kinds)
+        stored = np.stack([momenta[r] for r in tree_stored_rows(status, recoil=2)], axis=1)
         event = {
             "weight": state.weight,
             "process": np.full(n, process_id),
@@ -653,8 +662,7 @@ class EventGenerator:
             "enu": state.energy,
             "q2": state.q2,
         }
-        offsets = np.arange(n + 1, dtype=np.int64) * count
-        return Events(event, particles, offsets, vertices=vertices)
+        return Events(event, stored.reshape(-1, 4), kinds.ravel(), layouts, vertices)
 
 
 def _rows_where(mask: np.ndarray) -> np.ndarray | slice:
@@ -685,8 +693,6 @@ class _State:
     t_dec: np.ndarray
     k1: np.ndarray
     k2: np.ndarray
-    p1: np.ndarray
-    p2: np.ndarray
 
     def select(self, mask: np.ndarray) -> _State:
         """The events where ``mask`` is true."""
@@ -714,13 +720,12 @@ class _Decay:
 
 
 def _empty() -> Events:
-    from nuportal.generator.events import EVENT_COLUMNS, PARTICLE_COLUMNS
-
     return Events(
         {k: np.zeros(0) for k in EVENT_COLUMNS},
-        {k: np.zeros(0) for k in PARTICLE_COLUMNS},
-        np.zeros(1, np.int64),
-        vertices=np.zeros((0, 2, 4)),
+        np.zeros((0, 4)),
+        np.zeros(0),
+        (),
+        np.zeros((0, 2, 4)),
     )
 
 

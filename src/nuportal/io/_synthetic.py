@@ -142,4 +142,4 @@ def synthetic_events(n: int, seed: int = 12345) -> Events:
     }
     offsets = np.arange(0, 7 * n + 1, 7, dtype=np.int64)
     metadata = dict(METADATA, seed=seed, total_rate=float(event["weight"].sum()))
-    return Events(event, particles, offsets, LABELS, metadata)
+    return Events.from_table(event, particles, offsets, LABELS, metadata)

@@ -310,7 +310,7 @@ def read_hepevt(path: str | os.PathLike[str], *, weight: float = 1.0) -> Events:
         "enu": columns["e"][beam],
         "q2": np.full(n, np.nan),
     }
-    return Events(event, particles, offsets, ("hepevt",), {})
+    return Events.from_table(event, particles, offsets, ("hepevt",), {})
 
 
 #: columns kept by the reader: name → (field index on a particle line, dtype)

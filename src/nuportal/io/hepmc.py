@@ -429,4 +429,6 @@ def read_hepmc(path: str | os.PathLike[str]) -> Events:
         "t": pos_all[:, 3] / C_CM_PER_NS,
     }
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    return Events(event_cols, particles, offsets, labels, dict(description.get("metadata", {})))
+    return Events.from_table(
+        event_cols, particles, offsets, labels, dict(description.get("metadata", {}))
+    )

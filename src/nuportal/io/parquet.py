@@ -344,4 +344,6 @@ def read_parquet(path: str | os.PathLike[str]) -> Events:
             offsets = column.offsets.to_numpy().astype(np.int64)
             offsets = offsets - offsets[0]
         particles[name] = column.flatten().to_numpy()
-    return Events(event, particles, offsets, tuple(labels), dict(description.get("metadata", {})))
+    return Events.from_table(
+        event, particles, offsets, tuple(labels), dict(description.get("metadata", {}))
+    )

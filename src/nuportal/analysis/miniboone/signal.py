@@ -50,7 +50,7 @@ from nuportal.analysis.miniboone.response import (
     reconstruct_showers,
 )
 from nuportal.errors import NuportalError, unknown_name_message
-from nuportal.generator.events import EVENT_COLUMNS, PARTICLE_COLUMNS, STATUS_FINAL, Events
+from nuportal.generator.events import EVENT_COLUMNS, STATUS_FINAL, Events
 from nuportal.generator.run import EventGenerator
 from nuportal.models.model import Model
 from nuportal.rates import DEFAULT_ROLES
@@ -297,11 +297,12 @@ def generate_sample(
 def _no_events(generator: EventGenerator) -> Events:
     return Events(
         {k: np.zeros(0, dtype=t) for k, t in EVENT_COLUMNS.items()},
-        {k: np.zeros(0, dtype=t) for k, t in PARTICLE_COLUMNS.items()},
-        np.zeros(1, dtype=np.int64),
+        np.zeros((0, 4)),
+        np.zeros(0),
+        (),
+        np.zeros((0, 2, 4)),
         tuple(generator.processes),
         generator.metadata(),
-        np.zeros((0, 2, 4)),
     )
 
 
