@@ -385,6 +385,8 @@ class LeptonPairDecay:
         """
         if not self.is_open or not self.mediators:
             raise ValueError("the channel is closed or has no coupling")
+        if n == 0:  # no draw: an empty sample (a group of events may be empty)
+            return np.empty((0, 4)), np.empty((0, 4)), np.empty((0, 4))
         out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         key = (helicity, conjugate)
         if key not in self._envelopes:
