@@ -141,6 +141,13 @@ def test_sampler_conserves_momentum_and_matches_the_distribution(rng):
     assert abs(expected) > 5 * error  # the test has power: the asymmetry is resolved
 
 
+def test_samplers_accept_an_empty_request(rng):
+    """A group of zero events (a chunk where no N has this helicity) gives empty arrays."""
+    decay = LeptonPairDecay(build_model(MODEL), 3, 1, "e", "e")
+    for sample in (decay.sample(0, +1, rng), decay.sample_weighted(0, +1, rng)):
+        assert [a.shape[0] for a in sample] == [0] * len(sample)
+
+
 @pytest.mark.parametrize("helicity", [-1, 1])
 def test_two_body_sampler_moments(rng, helicity):
     """⟨cos θ⟩ = hα/3 for 1 + hα cos θ, within 4 standard errors (fixed seed)."""

@@ -41,9 +41,11 @@ from __future__ import annotations
 
 import abc
 import copy
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -194,17 +196,62 @@ def interval_lengths(intervals: np.ndarray) -> FloatArray:
     return lengths
 
 
+@numba.njit(cache=True, inline="always")
+def _clip_point(enter: float, exit_: float) -> tuple[float, float]:  # pragma: no cover
+    """One interval clipped to ``t >= 0``; ``(inf, inf)`` when empty."""
+    enter = max(enter, 0.0)
+    if exit_ > enter:
+        return enter, exit_
+    return math.inf, math.inf
+
+
+@numba.njit(cache=True)
+def _clip_rows(enter: FloatArray, exit_: FloatArray, out: FloatArray) -> None:  # pragma: no cover
+    for i in range(enter.shape[0]):
+        for j in range(enter.shape[1]):
+            out[i, j, 0], out[i, j, 1] = _clip_point(enter[i, j], exit_[i, j])
+
+
 def _finalize(enter: FloatArray, exit_: FloatArray) -> FloatArray:
     """Clip ``(n, k)`` interval bounds to ``t >= 0``, drop empty ones, sort; -> ``(n, k, 2)``."""
-    enter = np.maximum(enter, 0.0)
-    valid = exit_ > enter
-    enter = np.where(valid, enter, np.inf)
-    exit_ = np.where(valid, exit_, np.inf)
+    out = np.empty((*enter.shape, 2))
+    _clip_rows(np.ascontiguousarray(enter), np.ascontiguousarray(exit_), out)
     if enter.shape[1] > 1:
-        order = np.argsort(enter, axis=1, kind="stable")
-        enter = np.take_along_axis(enter, order, axis=1)
-        exit_ = np.take_along_axis(exit_, order, axis=1)
-    return np.stack([enter, exit_], axis=-1)
+        order = np.argsort(out[..., 0], axis=1, kind="stable")
+        out = np.take_along_axis(out, order[..., None], axis=1)
+    return out
+
+
+@numba.njit(cache=True, inline="always")
+def _quadric_point(
+    a: float, b: float, c: float
+) -> tuple[float, float, float, float]:  # pragma: no cover - compiled
+    """:func:`_quadric_intervals` at one point."""
+    inf = math.inf
+    disc = b * b - a * c
+    if a > 0.0 or a < 0.0:
+        if not disc > 0.0:  # no real roots: nowhere (a > 0) or everywhere (a < 0)
+            return (inf, -inf, inf, -inf) if a > 0.0 else (-inf, inf, inf, -inf)
+        q = -(b + math.copysign(math.sqrt(disc), b))
+        r1, r2 = q / a, c / q
+        lo, hi = min(r1, r2), max(r1, r2)
+        if a > 0.0:  # between the roots
+            return lo, hi, inf, -inf
+        return -inf, lo, hi, inf  # outside the roots
+    if a == 0.0:  # 2 b t + c <= 0
+        if b > 0.0:
+            return -inf, -c / (2.0 * b), inf, -inf
+        if b < 0.0:
+            return -c / (2.0 * b), inf, inf, -inf
+        if c <= 0.0:
+            return -inf, inf, inf, -inf
+    return inf, -inf, inf, -inf
+
+
+@numba.njit(cache=True)
+def _quadric_rows(a: FloatArray, b: FloatArray, c: FloatArray, out: FloatArray) -> None:
+    for i in range(a.size):  # pragma: no cover - compiled
+        out[0, i], out[1, i], out[2, i], out[3, i] = _quadric_point(a[i], b[i], c[i])
 
 
 def _quadric_intervals(
@@ -213,43 +260,13 @@ def _quadric_intervals(
     """The set ``{t : a t² + 2 b t + c <= 0}`` as two intervals ``[e1, x1]`` and ``[e2, x2]``.
 
     Empty intervals are ``(+inf, -inf)``; half-lines use infinite bounds. The roots are
-    computed in the cancellation-free form ``q = -(b + sign(b) sqrt(D))``, ``t = q/a, c/q``.
+    computed in the cancellation-free form ``q = -(b + sign(b) sqrt(D))``, ``t = q/a, c/q``
+    (Press et al., Numerical Recipes, 3rd ed., Sec. 5.6). One compiled pass.
     """
-    disc = b * b - a * c
-    real = disc > 0.0
-    sqrt_disc = np.sqrt(np.where(real, disc, 0.0))
-    q = -(b + np.copysign(sqrt_disc, b))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r1 = q / a
-        r2 = c / q
-        linear_root = -c / (2.0 * b)
-    lo = np.fmin(r1, r2)
-    hi = np.fmax(r1, r2)
-    inf = np.full(a.shape, np.inf)
-    e1, x1, e2, x2 = inf, -inf, inf, -inf
-    # a > 0: between the roots
-    cond = (a > 0.0) & real
-    e1 = np.where(cond, lo, e1)
-    x1 = np.where(cond, hi, x1)
-    # a < 0: outside the roots, or everywhere without real roots
-    cond = (a < 0.0) & real
-    e1 = np.where(cond, -inf, e1)
-    x1 = np.where(cond, lo, x1)
-    e2 = np.where(cond, hi, e2)
-    x2 = np.where(cond, inf, x2)
-    cond = (a < 0.0) & ~real
-    e1 = np.where(cond, -inf, e1)
-    x1 = np.where(cond, inf, x1)
-    # a == 0: 2 b t + c <= 0
-    flat = a == 0.0
-    e1 = np.where(flat & (b > 0.0), -inf, e1)
-    x1 = np.where(flat & (b > 0.0), linear_root, x1)
-    e1 = np.where(flat & (b < 0.0), linear_root, e1)
-    x1 = np.where(flat & (b < 0.0), inf, x1)
-    everywhere = flat & (b == 0.0) & (c <= 0.0)
-    e1 = np.where(everywhere, -inf, e1)
-    x1 = np.where(everywhere, inf, x1)
-    return e1, x1, e2, x2
+    a, b, c = (np.ascontiguousarray(x, dtype=np.float64).ravel() for x in (a, b, c))
+    out = np.empty((4, a.size))
+    _quadric_rows(a, b, c, out)
+    return out[0], out[1], out[2], out[3]
 
 
 def _slab(origin: FloatArray, direction: FloatArray, half: float) -> tuple[FloatArray, FloatArray]:
@@ -580,10 +597,11 @@ class Sphere(_Primitive):
         return np.einsum("ij,ij->i", points, points) <= self.radius**2
 
     def _intervals_local(self, origins: FloatArray, directions: FloatArray) -> FloatArray:
-        b = np.einsum("ij,ij->i", origins, directions)
-        c = np.einsum("ij,ij->i", origins, origins) - self.radius**2
-        e1, x1, _, _ = _quadric_intervals(np.ones_like(b), b, c)
-        return _finalize(e1[:, None], x1[:, None])
+        out = np.empty((len(origins), 1, 2))
+        _sphere_rows(
+            np.ascontiguousarray(origins), np.ascontiguousarray(directions), self.radius, out
+        )
+        return out
 
     def _support_local(self, u: FloatArray) -> FloatArray:
         return self.radius * np.linalg.norm(u, axis=-1)
@@ -592,12 +610,38 @@ class Sphere(_Primitive):
         return _ball_points(n, rng, 0.0, self.radius)
 
 
+@numba.njit(cache=True)
+def _sphere_rows(
+    origins: FloatArray, directions: FloatArray, radius: float, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    """The interval of each ray inside the ball: |o + t d|² <= R², i.e. the quadric
+    t² + 2 (o·d) t + (o·o − R²) <= 0 (unit directions), clipped to t >= 0."""
+    for i in range(origins.shape[0]):
+        o0, o1, o2 = origins[i, 0], origins[i, 1], origins[i, 2]
+        b = o0 * directions[i, 0] + o1 * directions[i, 1] + o2 * directions[i, 2]
+        c = o0 * o0 + o1 * o1 + o2 * o2 - radius**2
+        e1, x1, _, _ = _quadric_point(1.0, b, c)
+        out[i, 0, 0], out[i, 0, 1] = _clip_point(e1, x1)
+
+
 def _ball_points(n: int, rng: np.random.Generator, r_in: float, r_out: float) -> FloatArray:
-    """Uniform points in the shell ``r_in <= r <= r_out``: isotropic direction, ``r³`` uniform."""
-    direction = rng.normal(size=(n, 3))
-    direction /= np.sqrt(np.einsum("ij,ij->i", direction, direction))[:, None]
-    r = np.cbrt(r_in**3 + rng.random(n) * (r_out**3 - r_in**3))
-    return direction * r[:, None]
+    """Uniform points in the shell ``r_in <= r <= r_out``: isotropic direction (a normalised
+    Gaussian vector), ``r³`` uniform."""
+    direction = rng.standard_normal((n, 3))  # the numbers of rng.normal(size=(n, 3))
+    out = np.empty((n, 3))
+    _ball_rows(direction, rng.random(n), r_in, r_out, out)
+    return out
+
+
+@numba.njit(cache=True)
+def _ball_rows(
+    gauss: FloatArray, uniform: FloatArray, r_in: float, r_out: float, out: FloatArray
+) -> None:  # pragma: no cover - compiled
+    for i in range(uniform.size):
+        x, y, z = gauss[i, 0], gauss[i, 1], gauss[i, 2]
+        norm = math.sqrt(x * x + y * y + z * z)
+        r = np.cbrt(r_in**3 + uniform[i] * (r_out**3 - r_in**3))
+        out[i, 0], out[i, 1], out[i, 2] = x / norm * r, y / norm * r, z / norm * r
 
 
 class SphericalShell(_Primitive):

@@ -82,8 +82,8 @@ def to_lab(rest: list[np.ndarray], direction: np.ndarray, parent: np.ndarray) ->
     the parent's four-momentum ``parent`` (n, 4)."""
     if not rest:
         return []
-    products = np.ascontiguousarray(np.stack(rest), dtype=np.float64)
-    out = np.empty_like(products)
+    products = tuple(_rows(p) for p in rest)  # read in place, not stacked into one copy
+    out = np.empty((len(products), *products[0].shape))
     _to_lab_rows(products, _rows(direction), _rows(parent), out)
     return list(out)
 
@@ -164,7 +164,7 @@ def _orient_rows(
 
 @numba.njit(cache=True)
 def _to_lab_rows(
-    rest: np.ndarray, direction: np.ndarray, parent: np.ndarray, out: np.ndarray
+    rest: tuple, direction: np.ndarray, parent: np.ndarray, out: np.ndarray
 ) -> None:  # pragma: no cover
     r = np.empty((3, 3))
     turned = np.empty(4)
@@ -178,8 +178,8 @@ def _to_lab_rows(
         b2 = bx * bx + by * by + bz * bz
         gamma = e / mass
         g = (gamma - 1.0) / b2 if b2 > 0.0 else 0.0
-        for j in range(rest.shape[0]):
-            p = rest[j, i]
+        for j in range(len(rest)):
+            p = rest[j][i]
             turned[0] = p[0]
             _rotate_into(r, p[1], p[2], p[3], turned)
             _boost_by(turned, bx, by, bz, gamma, g, out[j, i])

@@ -12,6 +12,9 @@ Both use ``expm1``/``log1p`` so that λ ≫ detector size (long-lived N, P ≈ �
 
 from __future__ import annotations
 
+import math
+
+import numba
 import numpy as np
 
 from nuportal.experiments.geometry import Volume
@@ -41,22 +44,52 @@ def forced_decay(
         Where P = 0 (the line of flight misses the volume) the distance is 0.
     """
     intervals = volume.ray_intervals(origin, direction)  # (n, k, 2), unused = inf
-    lam = decay_length[:, None]
-    start, end = intervals[..., 0], intervals[..., 1]
-    used = np.isfinite(start)
-    a = np.where(used, start, 0.0)
-    length = np.where(used, end, 0.0) - a
-    pieces = np.where(used, np.exp(-a / lam) * -np.expm1(-length / lam), 0.0)
-    probability = pieces.sum(axis=1)
-    # choose an interval with probability ∝ its piece, then invert its truncated exponential
-    cumulative = np.cumsum(pieces, axis=1)
-    u = rng.random(len(origin)) * probability
-    pick = np.minimum((cumulative < u[:, None]).sum(axis=1), pieces.shape[1] - 1)
-    rows = np.arange(len(origin))
-    a_pick, len_pick = a[rows, pick], length[rows, pick]
-    v = rng.random(len(origin))
-    distance = a_pick - decay_length * np.log1p(v * np.expm1(-len_pick / decay_length))
-    return np.where(probability > 0, distance, 0.0), probability
+    n = len(origin)
+    pick_r, inverse_r = rng.random(n), rng.random(n)
+    distance, probability = np.empty(n), np.empty(n)
+    lam = np.ascontiguousarray(decay_length, dtype=np.float64)
+    _forced_rows(intervals, lam, pick_r, inverse_r, distance, probability)
+    return distance, probability
+
+
+@numba.njit(cache=True)
+def _forced_rows(
+    intervals: np.ndarray,
+    lam: np.ndarray,
+    pick_r: np.ndarray,
+    inverse_r: np.ndarray,
+    distance: np.ndarray,
+    probability: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """The body of :func:`forced_decay`: P = Σ_j e^{−a_j/λ}(1 − e^{−ℓ_j/λ}) over the used
+    intervals (a_j, a_j + ℓ_j); interval j drawn with probability ∝ its piece (the first
+    whose running sum reaches ``pick_r`` × P), then a = a_j − λ ln(1 + v (e^{−ℓ_j/λ} − 1)),
+    the inverse of the exponential truncated to it; 0 where P = 0."""
+    k = intervals.shape[1]
+    pieces, shrink = np.empty(k), np.empty(k)  # per interval: its piece, e^{−ℓ/λ} − 1
+    for i in range(lam.size):
+        total = 0.0
+        for j in range(k):
+            start = intervals[i, j, 0]
+            if math.isfinite(start):
+                shrink[j] = math.expm1(-(intervals[i, j, 1] - start) / lam[i])
+                pieces[j] = math.exp(-start / lam[i]) * -shrink[j]
+            else:  # an unused slot
+                shrink[j], pieces[j] = 0.0, 0.0
+            total += pieces[j]
+        probability[i] = total
+        target = pick_r[i] * total
+        running, pick = 0.0, 0
+        for j in range(k - 1):
+            running += pieces[j]
+            if not running < target:
+                break
+            pick = j + 1
+        if total > 0.0:
+            start = intervals[i, pick, 0] if math.isfinite(intervals[i, pick, 0]) else 0.0
+            distance[i] = start - lam[i] * math.log1p(inverse_r[i] * shrink[pick])
+        else:
+            distance[i] = 0.0
 
 
 def free_decay(decay_length: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -110,6 +110,15 @@ class SpinTable:
         # its answer (the cell drawn for r is the first with cumulative ≥ r, as a bisection)
         self._guide = np.searchsorted(self._cumulative, np.arange(cells.size + 1) / cells.size)
 
+    @property
+    def arrays(self) -> tuple:
+        """The table as the first argument of the compiled :func:`sample_point` (for kernels
+        that sample it inside their own loop)."""
+        return (
+            self._table, self._width, self._nodes[0], self._nodes[1], self._cumulative,
+            self._guide, self._edges[0], self._edges[1], self._cell_density,
+        )  # fmt: skip
+
     def components(self, t: np.ndarray, u: np.ndarray) -> np.ndarray:
         """(A, B_z, B_x, B_y) at (t, u), shape (n, 4)."""
         t = np.ascontiguousarray(t, dtype=np.float64)
@@ -152,48 +161,48 @@ class SpinTable:
         t, u = rng.random(n), rng.random(n)
         r, phi = rng.random(n), rng.uniform(0.0, 2.0 * np.pi, n)
         cos_theta, chi, ratio = np.empty(n), np.empty(n), np.empty(n)
-        _sample_rows(
-            self._table, self._width, self._nodes[0], self._nodes[1], self._cumulative,
-            self._guide, self._edges[0], self._edges[1], self._cell_density, helicity,
-            cell, t, u, r, phi, cos_theta, chi, ratio,
-        )  # fmt: skip
+        _sample_rows(self.arrays, helicity, cell, t, u, r, phi, cos_theta, chi, ratio)
         return t, u, cos_theta, chi, self._measure(t) * ratio if measured else ratio
 
 
 @numba.njit(cache=True, inline="always")
-def _keys(frac: float, weights: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Weights of the nodes i−1, i, i+1, i+2 for a point at i + frac (a = −1/2)."""
-    for k in range(4):
-        d = abs(k - 1.0 - frac)
-        if d <= 1.0:
-            weights[k] = (1.5 * d - 2.5) * d * d + 1.0
-        else:
-            weights[k] = ((-0.5 * d + 2.5) * d - 4.0) * d + 2.0
+def _keys(d: float) -> float:  # pragma: no cover - compiled
+    """Keys' kernel (a = −1/2) at distance ``d`` ∈ [0, 2) from a node."""
+    if d <= 1.0:
+        return (1.5 * d - 2.5) * d * d + 1.0
+    return ((-0.5 * d + 2.5) * d - 4.0) * d + 2.0
 
 
 @numba.njit(cache=True, inline="always")
-def _stencil(t: float, n: int, weights: np.ndarray) -> int:  # pragma: no cover - compiled
-    """First padded index of the 4-node stencil at t ∈ [0, 1], its weights in ``weights``:
-    nodes sit at x = arccos(1 − 2t)/π = (i + ½)/n."""
+def _stencil(t: float, n: int) -> tuple:  # pragma: no cover - compiled
+    """First padded index of the 4-node stencil at t ∈ [0, 1] and the weights of its nodes
+    i−1, i, i+1, i+2 for the point at i + frac: nodes sit at x = arccos(1 − 2t)/π = (i + ½)/n."""
     s = math.acos(min(max(1.0 - 2.0 * t, -1.0), 1.0)) / math.pi * n - 0.5
     i = min(max(math.floor(s), -1.0), n - 1.0)
-    _keys(s - i, weights)
-    return int(i) - 1 + _PAD
+    frac = s - i
+    weights = (
+        _keys(abs(-1.0 - frac)), _keys(abs(frac)), _keys(abs(1.0 - frac)), _keys(abs(2.0 - frac))
+    )  # fmt: skip
+    return int(i) - 1 + _PAD, weights
 
 
 @numba.njit(cache=True, inline="always")
 def _point(
-    table: np.ndarray, width: int, nt: int, nu: int, t: float, u: float,
-    wx: np.ndarray, wy: np.ndarray, out: np.ndarray,
-) -> None:  # pragma: no cover - compiled  # fmt: skip
-    row, col = _stencil(t, nt, wx), _stencil(u, nu, wy)
-    out[:] = 0.0
+    table: np.ndarray, width: int, nt: int, nu: int, t: float, u: float
+) -> tuple[float, float, float, float]:  # pragma: no cover - compiled
+    """(A, B_z, B_x, B_y) interpolated at (t, u)."""
+    row, wx = _stencil(t, nt)
+    col, wy = _stencil(u, nu)
+    a = bz = bx = by = 0.0
     for i in range(4):
         base = (row + i) * width + col
         for j in range(4):
             w = wx[i] * wy[j]
-            for c in range(4):
-                out[c] += w * table[base + j, c]
+            a += w * table[base + j, 0]
+            bz += w * table[base + j, 1]
+            bx += w * table[base + j, 2]
+            by += w * table[base + j, 3]
+    return a, bz, bx, by
 
 
 @numba.njit(cache=True)
@@ -201,61 +210,71 @@ def _interpolate(
     table: np.ndarray, width: int, nt: int, nu: int, t: np.ndarray, u: np.ndarray,
     out: np.ndarray,
 ) -> None:  # pragma: no cover - compiled  # fmt: skip
-    wx, wy = np.empty(4), np.empty(4)
     for k in range(t.size):
-        _point(table, width, nt, nu, t[k], u[k], wx, wy, out[k])
+        out[k, 0], out[k, 1], out[k, 2], out[k, 3] = _point(table, width, nt, nu, t[k], u[k])
 
 
 @numba.njit(cache=True)
 def _sample_rows(
-    table: np.ndarray, width: int, nt: int, nu: int, cumulative: np.ndarray,
-    guide: np.ndarray, t_edges: np.ndarray, u_edges: np.ndarray, cell_density: np.ndarray,
-    helicity: int, cell_r: np.ndarray, t: np.ndarray, u: np.ndarray, r: np.ndarray, phi: np.ndarray,
-    cos_theta: np.ndarray, chi: np.ndarray, ratio: np.ndarray,
+    arrays: tuple, helicity: int, cell_r: np.ndarray, t: np.ndarray, u: np.ndarray,
+    r: np.ndarray, phi: np.ndarray, cos_theta: np.ndarray, chi: np.ndarray, ratio: np.ndarray,
 ) -> None:  # pragma: no cover - compiled  # fmt: skip
     """The body of :meth:`SpinTable.sample`: ``t`` and ``u`` (uniform numbers on input)
     become the drawn point, ``ratio`` the interpolated density / proposal."""
-    wx, wy, c = np.empty(4), np.empty(4), np.empty(4)
-    last = cumulative.size - 1
     for k in range(t.size):
-        cell = guide[int(cell_r[k] * cumulative.size)]
-        while cell < last and cumulative[cell] < cell_r[k]:
-            cell += 1
-        row, col = cell // nu, cell % nu
-        t[k] = t_edges[row] + (t_edges[row + 1] - t_edges[row]) * t[k]
-        u[k] = u_edges[col] + (u_edges[col + 1] - u_edges[col]) * u[k]
-        _point(table, width, nt, nu, t[k], u[k], wx, wy, c)
-        a, bz, bx, by = c[0], c[1], c[2], c[3]
-        scale = helicity / a if a > 0.0 else float(helicity)
-        b0, b1, b2 = bx * scale, by * scale, bz * scale
-        size = math.sqrt(b0 * b0 + b1 * b1 + b2 * b2)
-        if size > 0.0:
-            a0, a1, a2 = b0 / size, b1 / size, b2 / size
-        else:
-            a0, a1, a2 = 0.0, 0.0, 1.0
-        size = min(size, 1.0)
-        # cos ψ from (1 + s cos ψ)/2 by inverting its cumulative distribution
-        if size < 1e-9:
-            cos_psi = 2.0 * r[k] - 1.0
-        else:
-            root = math.sqrt(max(1.0 - 2.0 * size * (1.0 - 0.5 * size - 2.0 * r[k]), 0.0))
-            cos_psi = (root - 1.0) / size
-        cos_psi = min(max(cos_psi, -1.0), 1.0)
-        # e₁ = axis × helper, e₂ = axis × e₁
-        if abs(a0) < 0.9:
-            e0, e1, e2 = 0.0, a2, -a1
-        else:
-            e0, e1, e2 = -a2, 0.0, a0
-        norm = math.sqrt(e0 * e0 + e1 * e1 + e2 * e2)
-        e0, e1, e2 = e0 / norm, e1 / norm, e2 / norm
-        f0, f1, f2 = a1 * e2 - a2 * e1, a2 * e0 - a0 * e2, a0 * e1 - a1 * e0
-        sin_psi = math.sqrt(max(1.0 - cos_psi * cos_psi, 0.0))
-        cp, sp = math.cos(phi[k]), math.sin(phi[k])
-        d0 = cos_psi * a0 + sin_psi * (cp * e0 + sp * f0)
-        d1 = cos_psi * a1 + sin_psi * (cp * e1 + sp * f1)
-        d2 = cos_psi * a2 + sin_psi * (cp * e2 + sp * f2)
-        cos_theta[k] = min(max(d2, -1.0), 1.0)
+        t[k], u[k], cos_theta[k], d0, d1, ratio[k] = sample_point(
+            arrays, helicity, cell_r[k], t[k], u[k], r[k], phi[k]
+        )
         chi[k] = math.atan2(d1, -d0) % (2.0 * math.pi)
-        spin = helicity * (bx * d0 + by * d1 + bz * d2)
-        proposal = cell_density[cell] * (1.0 + size * cos_psi) / (4.0 * math.pi)
-        ratio[k] = max(a + spin, 0.0) / proposal if proposal > 0.0 else 0.0
+
+
+@numba.njit(cache=True, inline="always")
+def sample_point(
+    arrays: tuple, helicity: int, cell_r: float, t: float, u: float, r: float, phi: float
+) -> tuple[float, float, float, float, float, float]:  # pragma: no cover - compiled
+    """One draw of :meth:`SpinTable.sample` (compiled, for other kernels) from the uniform
+    numbers ``cell_r``, ``t``, ``u``, ``r`` and the azimuth ``phi`` ∈ [0, 2π):
+    (t, u, cos θ, d_x, d_y, ratio), with d = R⁻¹ẑ = (−sin θ cos χ, sin θ sin χ, cos θ) the
+    drawn orientation (χ = atan2(d_y, −d_x)) and ratio = interpolated density / proposal
+    (without the measure). ``arrays`` is :attr:`SpinTable.arrays`."""
+    table, width, nt, nu, cumulative, guide, t_edges, u_edges, cell_density = arrays
+    last = cumulative.size - 1
+    cell = guide[int(cell_r * cumulative.size)]
+    while cell < last and cumulative[cell] < cell_r:
+        cell += 1
+    row, col = cell // nu, cell % nu
+    t = t_edges[row] + (t_edges[row + 1] - t_edges[row]) * t
+    u = u_edges[col] + (u_edges[col + 1] - u_edges[col]) * u
+    a, bz, bx, by = _point(table, width, nt, nu, t, u)
+    scale = helicity / a if a > 0.0 else float(helicity)
+    b0, b1, b2 = bx * scale, by * scale, bz * scale
+    size = math.sqrt(b0 * b0 + b1 * b1 + b2 * b2)
+    if size > 0.0:
+        a0, a1, a2 = b0 / size, b1 / size, b2 / size
+    else:
+        a0, a1, a2 = 0.0, 0.0, 1.0
+    size = min(size, 1.0)
+    # cos ψ from (1 + s cos ψ)/2 by inverting its cumulative distribution
+    if size < 1e-9:
+        cos_psi = 2.0 * r - 1.0
+    else:
+        root = math.sqrt(max(1.0 - 2.0 * size * (1.0 - 0.5 * size - 2.0 * r), 0.0))
+        cos_psi = (root - 1.0) / size
+    cos_psi = min(max(cos_psi, -1.0), 1.0)
+    # e₁ = axis × helper, e₂ = axis × e₁
+    if abs(a0) < 0.9:
+        e0, e1, e2 = 0.0, a2, -a1
+    else:
+        e0, e1, e2 = -a2, 0.0, a0
+    norm = math.sqrt(e0 * e0 + e1 * e1 + e2 * e2)
+    e0, e1, e2 = e0 / norm, e1 / norm, e2 / norm
+    f0, f1, f2 = a1 * e2 - a2 * e1, a2 * e0 - a0 * e2, a0 * e1 - a1 * e0
+    sin_psi = math.sqrt(max(1.0 - cos_psi * cos_psi, 0.0))
+    cp, sp = math.cos(phi), math.sin(phi)
+    d0 = cos_psi * a0 + sin_psi * (cp * e0 + sp * f0)
+    d1 = cos_psi * a1 + sin_psi * (cp * e1 + sp * f1)
+    d2 = cos_psi * a2 + sin_psi * (cp * e2 + sp * f2)
+    spin = helicity * (bx * d0 + by * d1 + bz * d2)
+    proposal = cell_density[cell] * (1.0 + size * cos_psi) / (4.0 * math.pi)
+    ratio = max(a + spin, 0.0) / proposal if proposal > 0.0 else 0.0
+    return t, u, min(max(d2, -1.0), 1.0), d0, d1, ratio

@@ -48,7 +48,7 @@ from nuportal.constants import PDG_Z as _PDG_Z
 from nuportal.models.couplings import chiral_vertex
 from nuportal.models.model import Model
 from nuportal.physics import dirac
-from nuportal.physics.decays.spin_table import SpinTable
+from nuportal.physics.decays.spin_table import SpinTable, sample_point
 
 _LEPTONS = ("e", "mu", "tau")
 _NEUTRINOS = ("nu_e", "nu_mu", "nu_tau")
@@ -139,6 +139,8 @@ class LeptonPairDecay:
             (self.m_parent - self.m_daughter) ** 2,
         )
         self.mediators = self._mediators(widths or {}, on_shell)
+        self._masses = (self.m_parent, self.m_daughter, self.m_minus, self.m_plus)
+        self._map = self._map_parameters()
         self._envelopes: dict[tuple[int, bool], float] = {}
         self._tables: dict[bool, SpinTable] = {}
         self._charge_state_width: float | None = None
@@ -217,14 +219,13 @@ class LeptonPairDecay:
         return self.oriented_momenta(s23, s13, np.ones(n), np.zeros(n))
 
     def s13_limits(self, s23: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Dalitz limits of s₁₃ at fixed s₂₃ (PDG Kinematics, Eq. (49.23))."""
-        big, m1, m2, m3 = self.m_parent, self.m_daughter, self.m_minus, self.m_plus
-        e3 = (s23 - m2**2 + m3**2) / (2 * np.sqrt(s23))
-        e1 = (big**2 - s23 - m1**2) / (2 * np.sqrt(s23))
-        p3 = np.sqrt(np.clip(e3**2 - m3**2, 0.0, None))
-        p1 = np.sqrt(np.clip(e1**2 - m1**2, 0.0, None))
-        base = (e3 + e1) ** 2
-        return base - (p3 + p1) ** 2, base - (p3 - p1) ** 2
+        """Dalitz limits of s₁₃ at fixed s₂₃ (PDG Kinematics, Eq. (49.23); one compiled pass
+        of :func:`_s13_point`)."""
+        x = np.asarray(s23, dtype=np.float64)
+        out = np.empty((2, x.size))
+        _s13_rows(self._masses, np.ascontiguousarray(x).ravel(), out)
+        lo, hi = out.reshape(2, *x.shape)
+        return lo[()], hi[()]
 
     # ------------------------------------------------------------------ amplitude
     def amplitude_squared(
@@ -248,24 +249,32 @@ class LeptonPairDecay:
         return out
 
     # ------------------------------------------------------------------ width
-    def _s23_map(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """s₂₃(t) and ds₂₃/dt for t in [0, 1]: flat in arctan around a narrow mediator, flat
-        in s₂₃ when every propagator is heavy, else flat in ln s₂₃ (which follows the photon
-        and light-mediator poles)."""
+    def _map_parameters(self) -> tuple[int, float, float, float, float]:
+        """The map of :meth:`_s23_map` as (kind, …) for :func:`_s23_point`: flat in arctan
+        around a narrow mediator (0, m, Γ, arctan at both ends), flat in s₂₃ when every
+        propagator is heavy (1, lo, hi), else flat in ln s₂₃ (2, ln lo, ln hi), which
+        follows the photon and light-mediator poles."""
         lo, hi = self.s23_range
         peaks = [m for m in self.mediators if m.kind in ("vector", "scalar") and m.width > 0]
         peaks = [m for m in peaks if lo < m.mass**2 < hi]
         if peaks:
             m, g = peaks[0].mass, peaks[0].width
-            a_lo = np.arctan((lo - m**2) / (m * g))
-            a_hi = np.arctan((hi - m**2) / (m * g))
-            angle = a_lo + (a_hi - a_lo) * t
-            return m**2 + m * g * np.tan(angle), (a_hi - a_lo) * m * g / np.cos(angle) ** 2
+            a_lo = float(np.arctan((lo - m**2) / (m * g)))
+            a_hi = float(np.arctan((hi - m**2) / (m * g)))
+            return 0, m, g, a_lo, a_hi
         if lo == 0 or all(m.kind != "photon" and m.mass**2 > hi for m in self.mediators):
-            return lo + (hi - lo) * t, np.full_like(t, hi - lo)  # only heavy propagators
-        log_lo, log_hi = np.log(lo), np.log(hi)
-        s23 = np.exp(log_lo + (log_hi - log_lo) * t)
-        return s23, (log_hi - log_lo) * s23
+            return 1, lo, hi, 0.0, 0.0  # only heavy propagators
+        if not self.is_open:  # no map (and no logarithm of a vanishing range)
+            return 1, lo, hi, 0.0, 0.0
+        return 2, math.log(lo), math.log(hi), 0.0, 0.0
+
+    def _s23_map(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """s₂₃(t) and ds₂₃/dt for t in [0, 1] (:meth:`_map_parameters`; one compiled pass)."""
+        x = np.ascontiguousarray(t, dtype=np.float64)
+        out = np.empty((2, x.size))
+        _s23_rows(self._map, x.ravel(), out)
+        s23, jac = out.reshape(2, *x.shape)
+        return s23, jac
 
     def _s23_nodes(self, panels: int, order: int) -> tuple[np.ndarray, np.ndarray]:
         """Composite Gauss–Legendre nodes and weights in s₂₃ (through :meth:`_s23_map`)."""
@@ -319,10 +328,9 @@ class LeptonPairDecay:
         angles[0], angles[1] = cos_theta, chi
         angles[2] = 0.0 if phi is None else phi
         angles[3] = -1.0 if conjugate else 1.0
-        masses = np.array([self.m_parent, self.m_daughter, self.m_minus, self.m_plus])
         k = np.empty((3, n, 4))
         s23, s13 = (np.ascontiguousarray(a, np.float64) for a in (s23, s13))
-        _dalitz_rows(masses, s23, s13, angles, k)
+        _dalitz_rows(self._masses, s23, s13, angles, k)
         p = np.zeros((n, 4))
         p[:, 0] = self.m_parent
         return p, k[0], k[1], k[2]
@@ -385,6 +393,8 @@ class LeptonPairDecay:
         """
         if not self.is_open or not self.mediators:
             raise ValueError("the channel is closed or has no coupling")
+        if n == 0:  # no draw: an empty sample (a group of events may be empty)
+            return np.empty((0, 4)), np.empty((0, 4)), np.empty((0, 4))
         out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         key = (helicity, conjugate)
         if key not in self._envelopes:
@@ -486,20 +496,24 @@ class LeptonPairDecay:
     ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Proposed decays: (rate / proposal density, (k₁, k₂, k₃)); with ``turned`` the
         configuration is also turned by a uniform azimuth about the spin axis."""
-        table = self.spin_table(conjugate) if tabulated else None
-        if table is not None:  # its measure, the length of the s₁₃ range, is applied below
-            t, u, cos_theta, chi, rate = table.sample(size, helicity, rng, measured=False)
-        else:
-            t, u = rng.uniform(0.0, 1.0, size), rng.uniform(0.0, 1.0, size)
-            cos_theta = rng.uniform(-1.0, 1.0, size)
-            chi = rng.uniform(0.0, 2.0 * np.pi, size)
-            rate = self.mapped_density(t, u, cos_theta, chi, helicity, conjugate=conjugate)
+        if tabulated:  # the numbers of SpinTable.sample, then the turn: one compiled pass
+            uniform = np.empty((5, size))
+            rng.random(out=uniform[:4])
+            uniform[4] = rng.uniform(0.0, 2.0 * np.pi, size)
+            turn = rng.uniform(0.0, 2.0 * np.pi, size) if turned else np.zeros(size)
+            k, rate = np.empty((3, size, 4)), np.empty(size)
+            arrays = self.spin_table(conjugate).arrays
+            sign = -1.0 if conjugate else 1.0
+            _tabulated_rows(arrays, helicity, self._map, self._masses, sign, uniform, turn, k, rate)
+            return rate, (k[0], k[1], k[2])
+        t, u = rng.uniform(0.0, 1.0, size), rng.uniform(0.0, 1.0, size)
+        cos_theta = rng.uniform(-1.0, 1.0, size)
+        chi = rng.uniform(0.0, 2.0 * np.pi, size)
+        rate = self.mapped_density(t, u, cos_theta, chi, helicity, conjugate=conjugate)
         phi = rng.uniform(0.0, 2.0 * np.pi, size) if turned else None
         s23, _ = self._s23_map(t)
         lo13, hi13 = self.s13_limits(s23)
         s13 = lo13 + (hi13 - lo13) * u
-        if table is not None:  # per unit of the uniform proposal's measure
-            rate = (hi13 - lo13) * rate / (4.0 * np.pi)
         _, k1, k2, k3 = self.oriented_momenta(s23, s13, cos_theta, chi, phi, conjugate=conjugate)
         return rate, (k1, k2, k3)
 
@@ -509,41 +523,113 @@ def _about_z(k: np.ndarray, phi: np.ndarray) -> np.ndarray:
     return np.stack([k[:, 0], c * k[:, 1] - s * k[:, 2], s * k[:, 1] + c * k[:, 2], k[:, 3]], -1)
 
 
+@numba.njit(cache=True, inline="always")
+def _s13_point(masses: tuple, s23: float) -> tuple[float, float]:  # pragma: no cover
+    """Dalitz limits of s₁₃ at s₂₃ (PDG Kinematics, Eq. (49.23)): the energies of particles
+    3 and 1 in the (23) rest frame, e₃ = (s₂₃ − m₂² + m₃²)/2√s₂₃, e₁ = (M² − s₂₃ − m₁²)/2√s₂₃,
+    and (e₃ + e₁)² − (p₃ ± p₁)²."""
+    big, m1, m2, m3 = masses
+    e3 = (s23 - m2**2 + m3**2) / (2 * math.sqrt(s23))
+    e1 = (big**2 - s23 - m1**2) / (2 * math.sqrt(s23))
+    p3 = math.sqrt(max(e3**2 - m3**2, 0.0))
+    p1 = math.sqrt(max(e1**2 - m1**2, 0.0))
+    base = (e3 + e1) ** 2
+    return base - (p3 + p1) ** 2, base - (p3 - p1) ** 2
+
+
+@numba.njit(cache=True)
+def _s13_rows(masses: tuple, s23: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    for i in range(s23.size):
+        out[0, i], out[1, i] = _s13_point(masses, s23[i])
+
+
+@numba.njit(cache=True, inline="always")
+def _s23_point(mapping: tuple, t: float) -> tuple[float, float]:  # pragma: no cover
+    """s₂₃(t) and ds₂₃/dt of :meth:`LeptonPairDecay._map_parameters` ``mapping``."""
+    kind, x0, x1, x2, x3 = mapping
+    if kind == 0:  # arctan: x0, x1 = m, Γ; x2, x3 = the angles at both ends
+        angle = x2 + (x3 - x2) * t
+        return x0**2 + x0 * x1 * math.tan(angle), (x3 - x2) * x0 * x1 / math.cos(angle) ** 2
+    if kind == 1:  # flat between x0 and x1
+        return x0 + (x1 - x0) * t, x1 - x0
+    s23 = math.exp(x0 + (x1 - x0) * t)  # flat in the logarithm, between ln x0 and ln x1
+    return s23, (x1 - x0) * s23
+
+
+@numba.njit(cache=True)
+def _s23_rows(mapping: tuple, t: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover
+    for i in range(t.size):
+        out[0, i], out[1, i] = _s23_point(mapping, t[i])
+
+
+@numba.njit(cache=True, inline="always")
+def _dalitz_point(
+    masses: tuple, s23: float, s13: float, ct: float, c: float, s: float, phi: float,
+    sign: float, out: np.ndarray, i: int,
+) -> None:  # pragma: no cover - compiled  # fmt: skip
+    """Momenta k₁, k₂, k₃ of one decay into ``out[:, i]``: energies from the invariants,
+    e₁ = (M² + m₁² − s₂₃)/2M, e₂ = (M² + m₂² − s₁₃)/2M, the angle between k₁ and k₂ from
+    |k₃|² (k₁ along +z, k₂ in the xz-plane, k₃ = p − k₁ − k₂), then turned by R_z(φ) R_y(θ)
+    R_z(χ) (``ct`` = cos θ, ``c``, ``s`` = cos χ, sin χ) and multiplied by ``sign``."""
+    big, m1, m2, m3 = masses
+    e1 = (big**2 + m1**2 - s23) / (2 * big)
+    e2 = (big**2 + m2**2 - s13) / (2 * big)
+    e3 = big - e1 - e2
+    p1 = math.sqrt(max(e1**2 - m1**2, 0.0))
+    p2 = math.sqrt(max(e2**2 - m2**2, 0.0))
+    p3sq = max(e3**2 - m3**2, 0.0)
+    denom = 2 * p1 * p2 if p1 * p2 > 0 else 1.0
+    cos12 = min(max((p3sq - p1**2 - p2**2) / denom, -1.0), 1.0)
+    sin12 = math.sqrt(1.0 - cos12**2)
+    st = math.sqrt(max(1.0 - ct * ct, 0.0))
+    cp, sp = math.cos(phi), math.sin(phi)
+    # (e, k_x, k_z) in the standard orientation (k_y = 0)
+    for j, (e, kx, kz) in enumerate(
+        ((e1, 0.0, p1), (e2, p2 * sin12, p2 * cos12), (e3, -p2 * sin12, -p1 - p2 * cos12))
+    ):
+        x, y = c * kx, s * kx  # about z by χ
+        x, z = ct * x + st * kz, -st * x + ct * kz  # about y by θ
+        out[j, i, 0] = e
+        out[j, i, 1] = sign * (cp * x - sp * y)  # about z by φ
+        out[j, i, 2] = sign * (sp * x + cp * y)
+        out[j, i, 3] = sign * z
+
+
 @numba.njit(cache=True)
 def _dalitz_rows(
-    masses: np.ndarray, s23: np.ndarray, s13: np.ndarray, angles: np.ndarray, out: np.ndarray
+    masses: tuple, s23: np.ndarray, s13: np.ndarray, angles: np.ndarray, out: np.ndarray
 ) -> None:  # pragma: no cover - compiled
-    """The body of :meth:`LeptonPairDecay.oriented_momenta` (``angles``: cos θ, χ, φ, sign):
-    energies from the invariants, e₁ = (M² + m₁² − s₂₃)/2M, e₂ = (M² + m₂² − s₁₃)/2M, the
-    angle between k₁ and k₂ from |k₃|² (k₁ along +z, k₂ in the xz-plane, k₃ = p − k₁ − k₂),
-    then the rotation."""
-    big, m1, m2, m3 = masses[0], masses[1], masses[2], masses[3]
-    k = np.empty((3, 4))
+    """The body of :meth:`LeptonPairDecay.oriented_momenta` (``angles``: cos θ, χ, φ, sign)."""
     for i in range(s23.size):
-        e1 = (big**2 + m1**2 - s23[i]) / (2 * big)
-        e2 = (big**2 + m2**2 - s13[i]) / (2 * big)
-        e3 = big - e1 - e2
-        p1 = math.sqrt(max(e1**2 - m1**2, 0.0))
-        p2 = math.sqrt(max(e2**2 - m2**2, 0.0))
-        p3sq = max(e3**2 - m3**2, 0.0)
-        denom = 2 * p1 * p2 if p1 * p2 > 0 else 1.0
-        cos12 = min(max((p3sq - p1**2 - p2**2) / denom, -1.0), 1.0)
-        sin12 = math.sqrt(1.0 - cos12**2)
-        k[0, 0], k[0, 1], k[0, 2], k[0, 3] = e1, 0.0, 0.0, p1
-        k[1, 0], k[1, 1], k[1, 2], k[1, 3] = e2, p2 * sin12, 0.0, p2 * cos12
-        k[2, 0], k[2, 1], k[2, 2], k[2, 3] = e3, -p2 * sin12, 0.0, -p1 - p2 * cos12
-        ct, chi, phi, sign = angles[0, i], angles[1, i], angles[2, i], angles[3, i]
+        chi = angles[1, i]
         c, s = math.cos(chi), math.sin(chi)
-        st = math.sqrt(max(1.0 - ct * ct, 0.0))
-        cp, sp = math.cos(phi), math.sin(phi)
-        for j in range(3):
-            x = c * k[j, 1] - s * k[j, 2]  # about z by χ
-            y = s * k[j, 1] + c * k[j, 2]
-            x, z = ct * x + st * k[j, 3], -st * x + ct * k[j, 3]  # about y by θ
-            out[j, i, 0] = k[j, 0]
-            out[j, i, 1] = sign * (cp * x - sp * y)  # about z by φ
-            out[j, i, 2] = sign * (sp * x + cp * y)
-            out[j, i, 3] = sign * z
+        _dalitz_point(
+            masses, s23[i], s13[i], angles[0, i], c, s, angles[2, i], angles[3, i], out, i
+        )
+
+
+@numba.njit(cache=True)
+def _tabulated_rows(
+    arrays: tuple, helicity: int, mapping: tuple, masses: tuple, sign: float,
+    uniform: np.ndarray, phi: np.ndarray, out: np.ndarray, rate: np.ndarray,
+) -> None:  # pragma: no cover - compiled  # fmt: skip
+    """The tabulated proposal of :meth:`LeptonPairDecay._proposal` in one pass: a point of
+    the spin table (:func:`~nuportal.physics.decays.spin_table.sample_point` from
+    ``uniform[0:4]`` and the azimuth ``uniform[4]``), s₂₃ from the map, s₁₃ between its
+    Dalitz limits, the momenta turned by ``phi`` about the spin axis, and the rate per unit
+    of the uniform proposal's measure."""
+    for i in range(phi.size):
+        t, u, ct, d0, d1, ratio = sample_point(
+            arrays, helicity, uniform[0, i], uniform[1, i], uniform[2, i], uniform[3, i],
+            uniform[4, i],
+        )  # fmt: skip
+        s23 = _s23_point(mapping, t)[0]
+        lo13, hi13 = _s13_point(masses, s23)
+        rate[i] = (hi13 - lo13) * ratio / (4.0 * math.pi)
+        # cos χ, sin χ of χ = atan2(d_y, −d_x) (on the spin axis, where χ is void: χ = π)
+        rho = math.sqrt(d0 * d0 + d1 * d1)
+        c, s = (-d0 / rho, d1 / rho) if rho > 0.0 else (-1.0, 0.0)
+        _dalitz_point(masses, s23, lo13 + (hi13 - lo13) * u, ct, c, s, phi[i], sign, out, i)
 
 
 #: mediator kinds in the order of their codes in :func:`_amplitude_rows`
