@@ -155,6 +155,9 @@ def test_q2_distribution_follows_the_cross_section(data_dir):
     # and the integral is the quadrature of nuportal.rates
     total = flux_folded_cross_section(ups, flux, 14, -1)
     assert abs(sample.weight.sum() - total) < 4 * np.sqrt(np.sum(sample.weight**2))
+    # no point is spent where the flux vanishes (the BNB table is empty above 7.2 GeV)
+    assert sample.energy.max() <= flux.energy_range(14)[1] < flux.edges(14)[-1]
+    assert np.all(sample.weight > 0)
 
 
 def test_forced_decay_probability_and_distances():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from nuportal.experiments.geometry import SphericalShell
-from nuportal.generator.placement import forced_decay
+from nuportal.generator.placement import fly, forced_decay
+from nuportal.units import C_CM_PER_NS
 
 
 def test_forced_decay_with_two_intervals():
@@ -30,3 +31,25 @@ def test_forced_decay_with_two_intervals():
         d = distance[chosen]
         mean = start + lam - 50.0 / np.expm1(50.0 / lam)
         assert abs(d.mean() - mean) < 4 * d.std() / np.sqrt(d.size)
+
+
+def test_fly_moves_along_the_momentum_at_the_particle_speed():
+    """x = x₀ + d p̂ and t = t₀ + d/(βc) with β = √(1 − m²/E²) from the mass (independent
+    of |p⃗|/E); a particle at rest stays where and when it was made."""
+    rng = np.random.default_rng(5)
+    n, mass = 1000, 0.42
+    p3 = rng.normal(size=(n, 3))
+    p4 = np.concatenate([np.sqrt(mass**2 + np.sum(p3**2, axis=1))[:, None], p3], axis=1)
+    p4[0] = [mass, 0.0, 0.0, 0.0]
+    origin, time, distance = rng.normal(size=(n, 3)), rng.random(n), rng.random(n) * 100
+    position, later = fly(origin, time, p4, distance)
+    step = position - origin
+    np.testing.assert_allclose(np.linalg.norm(step[1:], axis=1), distance[1:], rtol=1e-14)
+    np.testing.assert_allclose(np.cross(step[1:], p3[1:]), 0.0, atol=1e-12)
+    assert np.all(np.einsum("ij,ij->i", step[1:], p3[1:]) > 0)
+    beta = np.sqrt(1 - (mass / p4[1:, 0]) ** 2)
+    np.testing.assert_allclose(
+        later[1:] - time[1:], distance[1:] / (beta * C_CM_PER_NS), rtol=1e-12
+    )
+    np.testing.assert_array_equal(position[0], origin[0])
+    assert later[0] == time[0]

@@ -5,8 +5,8 @@ integrand is the flux-weighted differential cross section
 
     f(E, Q²) = φ(E) dσ_h/dQ²(E, Q²)        [ν / GeV / POT × cm² / GeV²]
 
-over E from the threshold to the end of the flux table and ln Q² between its kinematic
-limits, mapped from the unit square. A :class:`vegas.AdaptiveMap` is adapted to f in a few
+over E from the threshold (or the first non-empty flux bin) to the end of the last non-empty
+flux bin and ln Q² between its kinematic limits, mapped from the unit square. A :class:`vegas.AdaptiveMap` is adapted to f in a few
 iterations (G. P. Lepage, J. Comput. Phys. 439 (2021) 110386, arXiv:2009.05112: the map is
 trained on f² of uniform samples); events are then drawn uniformly in the map's y-space, so
 that each carries the weight f(x(y)) J(y) / n — an unbiased estimate whose sum is
@@ -72,8 +72,8 @@ class ProductionSampler:
         self.flux = flux
         self.helicity = helicity
         self.flavour = ups.channel.flavour
-        self.e_min = ups.threshold
-        self.e_max = float(flux.edges(self.flavour)[-1])
+        low, self.e_max = flux.energy_range(self.flavour)  # where the flux is not zero
+        self.e_min = max(ups.threshold, low)
         self.map = vegas.AdaptiveMap([[0.0, 1.0], [0.0, 1.0]], ninc=INCREMENTS)
         self.open = self.e_max > self.e_min and not ups.vanishes
         if self.open:
