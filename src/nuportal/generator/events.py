@@ -475,12 +475,26 @@ def _explicit_layouts(
         pattern = np.concatenate(
             [columns[a][rows].astype(np.int64) for a in ROW_ATTRIBUTES], axis=1
         )
-        unique, inverse = np.unique(pattern, axis=0, return_inverse=True)
-        index[events] = len(layouts) + inverse.ravel()
-        layouts += [Layout.explicit(*np.split(u, len(ROW_ATTRIBUTES))) for u in unique]
+        first, inverse = _unique_rows(pattern)
+        index[events] = len(layouts) + inverse
+        layouts += [Layout.explicit(*np.split(pattern[i], len(ROW_ATTRIBUTES))) for i in first]
     if len(layouts) > np.iinfo(np.int16).max:
         raise ValueError(f"{len(layouts)} different kinds of events in one batch; at most 32767")
     return index, tuple(layouts)
+
+
+def _unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The first occurrence of each distinct row of the int64 matrix ``rows`` and the index
+    of every row among them. Rows are grouped by a 64-bit hash (a 1-d sort, much faster than
+    sorting the rows) and checked against their group's first row; a hash collision (never
+    seen) falls back to the row sort."""
+    multipliers = np.random.default_rng(0).integers(1, 2**62, rows.shape[1]) | 1
+    with np.errstate(over="ignore"):
+        keys = (rows.astype(np.uint64) * multipliers.astype(np.uint64)).sum(axis=1)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    if not np.array_equal(rows, rows[first[inverse]]):
+        _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return first, inverse.ravel()
 
 
 def _vertex_table(

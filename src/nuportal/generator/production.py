@@ -6,13 +6,13 @@ integrand is the flux-weighted differential cross section
     f(E, Q²) = φ(E) dσ_h/dQ²(E, Q²)        [ν / GeV / POT × cm² / GeV²]
 
 over E from the threshold (or the first non-empty flux bin) to the end of the last non-empty
-flux bin and ln Q² between its kinematic limits, mapped from the unit square. A :class:`vegas.AdaptiveMap` is adapted to f in a few
-iterations (G. P. Lepage, J. Comput. Phys. 439 (2021) 110386, arXiv:2009.05112: the map is
-trained on f² of uniform samples); events are then drawn uniformly in the map's y-space, so
-that each carries the weight f(x(y)) J(y) / n — an unbiased estimate whose sum is
-∫ φ σ dE in cm² per target per POT. Every random number comes from the
-``numpy.random.Generator`` passed in (vegas's own generator is never used), so the same seed
-gives the same events.
+flux bin and ln Q² between its kinematic limits, mapped from the unit square. A
+:class:`vegas.AdaptiveMap` is adapted to f in a few iterations (G. P. Lepage, J. Comput.
+Phys. 439 (2021) 110386, arXiv:2009.05112: the map is trained on f² of uniform samples);
+events are then drawn uniformly in the map's y-space, so that each carries the weight
+f(x(y)) J(y) / n — an unbiased estimate whose sum is ∫ φ σ dE in cm² per target per POT.
+Every random number comes from the ``numpy.random.Generator`` passed in (vegas's own
+generator is never used), so the same seed gives the same events.
 """
 
 from __future__ import annotations
