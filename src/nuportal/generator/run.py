@@ -393,7 +393,9 @@ class EventGenerator:
         prod = case.sampler.sample(n, rng)
         weight = prod.weight * self.pot * case.count
         vertex = case.volume.shape.sample(n, rng)
-        beam = lorentz.unit(vertex - self.source)
+        offset = vertex - self.source
+        baseline = lorentz.norm(offset)  # from the source (the target) to the interaction
+        beam = offset / baseline[:, None]
         k1, k2, _, _, _ = lab_momenta(prod.energy, prod.q2, heavy.mass, case.sampler.ups.m_target)
         phi = rng.uniform(0.0, 2.0 * np.pi, n)
         # ν along the beam, N turned by φ about it (the target at rest and the recoil by
@@ -411,7 +413,7 @@ class EventGenerator:
         p_abs = lorentz.norm(k2[:, 1:])
         direction = k2[:, 1:] / p_abs[:, None]
         decay_length = p_abs / heavy.mass * table.ctau_cm
-        t_int = lorentz.norm(vertex - self.source) / C_CM_PER_NS
+        t_int = baseline / C_CM_PER_NS
         pieces = []
         for m_index, mode in enumerate(case.modes):
             sel = _rows_where(pick == m_index)
