@@ -6,13 +6,13 @@ integrand is the flux-weighted differential cross section
     f(E, Q²) = φ(E) dσ_h/dQ²(E, Q²)        [ν / GeV / POT × cm² / GeV²]
 
 over E from the threshold (or the first non-empty flux bin) to the end of the last non-empty
-flux bin and ln Q² between its kinematic limits, mapped from the unit square. A :class:`vegas.AdaptiveMap` is adapted to f in a few
-iterations (G. P. Lepage, J. Comput. Phys. 439 (2021) 110386, arXiv:2009.05112: the map is
-trained on f² of uniform samples); events are then drawn uniformly in the map's y-space, so
-that each carries the weight f(x(y)) J(y) / n — an unbiased estimate whose sum is
-∫ φ σ dE in cm² per target per POT. Every random number comes from the
-``numpy.random.Generator`` passed in (vegas's own generator is never used), so the same seed
-gives the same events.
+flux bin and ln Q² between its kinematic limits, mapped from the unit square. A
+:class:`vegas.AdaptiveMap` is adapted to f in a few iterations (G. P. Lepage, J. Comput.
+Phys. 439 (2021) 110386, arXiv:2009.05112: the map is trained on f² of uniform samples);
+events are then drawn uniformly in the map's y-space, so that each carries the weight
+f(x(y)) J(y) / n — an unbiased estimate whose sum is ∫ φ σ dE in cm² per target per POT.
+Every random number comes from the ``numpy.random.Generator`` passed in (vegas's own
+generator is never used), so the same seed gives the same events.
 """
 
 from __future__ import annotations
@@ -43,11 +43,17 @@ class ProductionSample:
         Neutrino energy (GeV) and Q² (GeV²).
     weight : numpy.ndarray
         ∫ φ σ dE contribution of each event in cm² per target per POT (Σ = the integral).
+    k1, k2 : numpy.ndarray
+        Shape (n, 4): lab four-momenta (GeV) of the neutrino and N in the standard frame of
+        :func:`~nuportal.physics.kinematics.lab_momenta` (ν along +z, N in the xz plane),
+        computed in the same pass as the weights.
     """
 
     energy: np.ndarray
     q2: np.ndarray
     weight: np.ndarray
+    k1: np.ndarray
+    k2: np.ndarray
 
 
 class ProductionSampler:
@@ -93,10 +99,12 @@ class ProductionSampler:
         jac = np.where(ok, (self.e_max - self.e_min) * (log_hi - log_lo) * q2, 0.0)
         return energy, q2, jac
 
-    def _integrand(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _integrand(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
+        """(E, Q², f J_physical, (k₁, k₂)) at points x of the unit square."""
         energy, q2, jac = self._physical(x)
         value = self.flux.density(self.flavour, energy) * jac
-        return energy, q2, value * self.ups.dsigma_dq2(energy, q2, self.helicity)
+        dsigma, k1, k2 = self.ups.dsigma_dq2_lab(energy, q2, self.helicity)
+        return energy, q2, value * dsigma, (k1, k2)
 
     def _mapped(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = np.empty_like(y)
@@ -116,8 +124,8 @@ class ProductionSampler:
         """``n`` weighted points; Σ weight estimates ∫ φ σ_h dE (cm² / target / POT)."""
         if not self.open or n <= 0:
             empty = np.zeros(0)
-            return ProductionSample(empty, empty, empty)
+            return ProductionSample(empty, empty, empty, np.zeros((0, 4)), np.zeros((0, 4)))
         y = rng.random((n, 2))
         x, jac = self._mapped(y)
-        energy, q2, f = self._integrand(x)
-        return ProductionSample(energy, q2, f * jac / n)
+        energy, q2, f, (k1, k2) = self._integrand(x)
+        return ProductionSample(energy, q2, f * jac / n, k1, k2)
