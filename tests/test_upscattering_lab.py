@@ -1,4 +1,4 @@
-"""dσ/dQ² with the lab momenta of the same compiled pass (Upscattering.dsigma_dq2_lab) against
+"""dσ/dQ² with the lab momenta of the same kinematics (Upscattering.dsigma_dq2_lab) against
 the separate public functions: dσ/dQ² of Upscattering.dsigma_dq2 and the four-momenta of
 kinematics.lab_momenta, on random points (unphysical ones included) for every kind of
 target, both N helicities, neutrinos and antineutrinos, Dirac and Majorana N."""

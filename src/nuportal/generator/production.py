@@ -92,12 +92,14 @@ class ProductionSampler:
         loop calling them per point."""
         energy = self.e_min + (self.e_max - self.e_min) * y[:, 0]
         lo, hi = self.ups.q2_limits(energy)
-        ok = hi > lo
-        log_lo = np.log(np.where(ok, lo, 1.0))
-        log_hi = np.log(np.where(ok, hi, 1.0))
-        q2 = np.exp(log_lo + (log_hi - log_lo) * y[:, 1])
-        jac = np.where(ok, (self.e_max - self.e_min) * (log_hi - log_lo) * q2, 0.0)
-        return energy, q2, jac
+        closed = hi <= lo  # an empty range: ln Q² spans 0, so the Jacobian is 0
+        lo[closed] = hi[closed] = 1.0
+        log_lo = np.log(lo, out=lo)
+        span = np.subtract(np.log(hi, out=hi), log_lo, out=hi)
+        q2 = span * y[:, 1]
+        np.exp(np.add(log_lo, q2, out=q2), out=q2)
+        jac = np.multiply(span, self.e_max - self.e_min, out=span)
+        return energy, q2, np.multiply(jac, q2, out=jac)
 
     def _integrand(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
         """(E, Q², f J_physical, (k₁, k₂)) at points x of the unit square."""

@@ -196,6 +196,23 @@ def _momenta_rows(
         out[3, i, 0], out[3, i, 1], out[3, i, 2], out[3, i, 3] = big_m + nu, q_x, 0.0, q_z
 
 
+@numba.njit(cache=True)
+def _lepton_rows(columns: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    for i in range(columns.shape[1]):
+        e, e_n, q_x, q_z = columns[0, i], columns[2, i], columns[5, i], columns[6, i]
+        lepton_momenta_point(out, i, e, e_n, q_x, q_z)
+
+
+def lepton_momenta(kin: LabKinematics) -> tuple[np.ndarray, np.ndarray]:
+    """The four-momenta (k₁, k₂) of :func:`lab_momenta` (GeV, shape (..., 4)) from lab-frame
+    scalars already computed, without recomputing the kinematics."""
+    columns = np.ascontiguousarray(kin.columns).reshape(7, -1)
+    out = np.empty((2, columns.shape[1], 4))
+    _lepton_rows(columns, out)
+    shape = kin.ok.shape
+    return out[0].reshape(*shape, 4), out[1].reshape(*shape, 4)
+
+
 def lab_momenta(
     energy: np.ndarray, q2: np.ndarray, m_lepton: float, m_target: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -23,8 +23,8 @@ With all propagators of the unitary gauge, for Q² = -q² and q = k₁ - k₂ = 
         + i e (L_dip·H_γ) / Q²,
 
 and dσ/dQ² = |M|² / (64 π M² E_ν²) for a target of mass M at rest. The kinematics, the
-currents and the sum over bosons run in one compiled pass over the points (numba, cached on
-disk), after the form factors.
+currents and the sum over bosons run in one compiled pass over the points per target kind
+(numba, cached on disk), after the form factors.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ from nuportal.physics.form_factors import (
     nucleon_form_factors,
 )
 from nuportal.physics.kinematics import (
-    lab_point,
-    lepton_momenta_point,
+    LabKinematics,
+    lab_kinematics,
+    lepton_momenta,
     q2_limits,
     threshold_energy,
 )
@@ -67,11 +68,10 @@ REGIMES = ("coherent", "elastic")
 #: (generic couplings; the Z and the kinetic-mixing Z' have a purely isovector u, d axial part).
 ISOSCALAR_AXIAL_CHARGE = 0.43
 
-#: arguments of the compiled |M|² kernel: (vector couplings, vector rows, scalar couplings,
-#: scalar rows, dipole coefficient)
+#: arguments of the compiled |M|² kernels: (kinematics columns (7, n), physical mask, Q²) and
+#: (vector couplings, vector rows, scalar couplings, scalar rows, dipole coefficient)
+_Points = tuple[np.ndarray, np.ndarray, np.ndarray]
 _Couplings = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, complex]
-#: a physical point of :func:`lab_point`: (E_ν, ν, E_N, p_N, 1 − cos θ, q_x, q_z)
-_Kinematics = tuple[float, float, float, float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -258,40 +258,37 @@ class Upscattering:
         )
 
     def _amplitude(
-        self, energy: ArrayLike, q2: ArrayLike, helicity: int, momenta: bool
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(energy, |M|², lab momenta (2, n, 4) or (2, 0, 4)) of one compiled pass.
-
-        The form factors are evaluated at every point (at Q² = 0 for Q² < 0); the kernel
-        reads them only at physical points."""
+        self, energy: ArrayLike, q2: ArrayLike, helicity: int
+    ) -> tuple[np.ndarray, np.ndarray, LabKinematics]:
+        """(energy, |M|², lab kinematics of the points)."""
         line = line_code(self._line, helicity)
         e, q2a = np.broadcast_arrays(_finite(energy, "energy"), _finite(q2, "Q²"))
-        flat = (np.ascontiguousarray(e).ravel(), np.ascontiguousarray(q2a).ravel())
-        q2_form = np.maximum(flat[1], 0.0)
-        channel = self.channel
-        form: tuple[np.ndarray, ...]
-        if channel.regime == "coherent":
-            form = (*nuclear_form_factors(channel.target, q2_form), *(np.zeros(0),) * 4)
-        else:
-            form = _nucleon_form(channel, q2_form)
-        bound = np.zeros(0)
-        if channel.bound_in is not None:
-            bound = nuclear_form_factors(channel.bound_in, q2_form)[channel.target is NEUTRON]
-        m2 = np.empty(e.shape)
-        lab = np.empty((2, m2.size if momenta else 0, 4))
+        kin = lab_kinematics(e, q2a, self.m_lepton, self.m_target)
+        ok = kin.ok.ravel()
+        q2f = np.where(ok, q2a.ravel(), 0.0)
         lepton = (self.m_lepton, int(helicity), line)
-        _amplitude_rows(
-            flat, (form, bound), lepton, self.m_target, self._couplings, m2.reshape(-1), lab
-        )
-        return e, m2, lab
+        m2 = np.empty(q2f.size)
+        points = (kin.columns.reshape(7, -1), ok, q2f)
+        if self.channel.regime == "coherent":
+            form = nuclear_form_factors(self.channel.target, q2f)
+            _coherent_rows(points, form, lepton, self.m_target, self._couplings, m2)
+        else:
+            _nucleon_rows(
+                points, _nucleon_form(self.channel, q2f), lepton, self.m_target, self._couplings, m2
+            )
+        if self.channel.bound_in is not None:
+            f_p, f_n = nuclear_form_factors(self.channel.bound_in, q2f)
+            m2 *= 1.0 - (f_p if self.channel.target is PROTON else f_n) ** 2
+        return e, m2.reshape(e.shape), kin
 
     def amplitude_squared(self, energy: ArrayLike, q2: ArrayLike, helicity: int) -> np.ndarray:
         """|M|² (spin-averaged over the target) for N helicity ``helicity`` = ±1 (GeV⁰).
 
         Zero outside the physical region. One compiled pass over the points
-        (:func:`_amplitude_rows`: kinematics, nuclear form factors, currents, |M|²).
+        (:func:`_coherent_rows`, :func:`_nucleon_rows`) after the kinematics and the form
+        factors.
         """
-        return self._amplitude(energy, q2, helicity, False)[1]
+        return self._amplitude(energy, q2, helicity)[1]
 
     def _per_area(self, m2: np.ndarray, energy: np.ndarray) -> np.ndarray:
         """dσ/dQ² = |M|² / (64 π M² E_ν²) in cm²/GeV² (0 where E_ν ≤ 0)."""
@@ -318,14 +315,15 @@ class Upscattering:
         self, energy: ArrayLike, q2: ArrayLike, helicity: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:meth:`dsigma_dq2` for one N helicity (±1) and the lab four-momenta (k₁, k₂) of
-        the neutrino and N, from the same compiled pass.
+        the neutrino and N, copied from the kinematics that the amplitude used (no second
+        evaluation of :func:`~nuportal.physics.kinematics.lab_point`).
 
         The momenta (GeV, shape (..., 4), components (E, p_x, p_y, p_z)) are those of
         :func:`~nuportal.physics.kinematics.lab_momenta`: ν along +z, N in the xz plane with
         p_x ≥ 0, the forward configuration at unphysical points.
         """
-        e, m2, lab = self._amplitude(energy, q2, helicity, True)
-        return self._per_area(m2, e), lab[0].reshape(*e.shape, 4), lab[1].reshape(*e.shape, 4)
+        e, m2, kin = self._amplitude(energy, q2, helicity)
+        return (self._per_area(m2, e), *lepton_momenta(kin))
 
     def sigma(
         self, energy: ArrayLike, helicity: int | None = None, *, panels: int = 6, order: int = 8
@@ -384,52 +382,56 @@ def _combination(
     )
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
-def _coherent_point(
-    kin: _Kinematics,
-    q2: float,
-    form: tuple[float, float],
+@numba.njit(cache=True, error_model="numpy")
+def _coherent_rows(
+    points: _Points,
+    form: tuple[np.ndarray, np.ndarray],
     lepton: tuple[float, int, int],
     mass: float,
     couplings: _Couplings,
-) -> float:  # pragma: no cover - compiled
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
     """|M|² on a spin-0 nucleus: vector charges Z v_p F_p + N v_n F_n against (p₁ + p₂)·J,
     scalar charges 2M (Z y_p F_p + N y_n F_n) against S, the photon Z F_p against (p₁ + p₂)·D.
-    ``kin`` is a physical point (E_ν, ν, E_N, p_N, 1 − cos θ, q_x, q_z) of :func:`lab_point`.
     """
-    _, nu, _, _, _, q_x, q_z = kin
-    f_p, f_n = form
+    columns, ok, q2s = points
+    f_ps, f_ns = form
     vec_c, vec, sca_c, sca, dipole = couplings
-    j, s, d = currents_point(*kin, *lepton)
-    p_sum = (2.0 * mass + nu, q_x, 0.0, q_z)  # p₁ + p₂
-    amp = 0j
-    if vec_c.size:
-        coupling = 0j
-        for b in range(vec_c.size):
-            coupling += vec_c[b] * (vec[b, 1] * f_p + vec[b, 2] * f_n) / (-q2 - vec[b, 0])
-        amp += coupling * dirac.mdot(j, p_sum)
-    if sca_c.size:
-        coupling = 0j
-        for b in range(sca_c.size):
-            coupling += sca_c[b] * (sca[b, 1] * f_p + sca[b, 2] * f_n) / (-q2 - sca[b, 0])
-        amp -= coupling * s
-    if dipole != 0:
-        amp += _photon(dipole, q2) * f_p * dirac.mdot(d, p_sum)
-    return amp.real**2 + amp.imag**2
+    for i in range(q2s.size):
+        if not ok[i]:
+            out[i] = 0.0
+            continue
+        e, nu, e_n, p_n, omc, q_x, q_z = columns[:, i]
+        q2, f_p, f_n = q2s[i], f_ps[i], f_ns[i]
+        j, s, d = currents_point(e, nu, e_n, p_n, omc, q_x, q_z, *lepton)
+        p_sum = (2.0 * mass + nu, q_x, 0.0, q_z)  # p₁ + p₂
+        amp = 0j
+        if vec_c.size:
+            coupling = 0j
+            for b in range(vec_c.size):
+                coupling += vec_c[b] * (vec[b, 1] * f_p + vec[b, 2] * f_n) / (-q2 - vec[b, 0])
+            amp += coupling * dirac.mdot(j, p_sum)
+        if sca_c.size:
+            coupling = 0j
+            for b in range(sca_c.size):
+                coupling += sca_c[b] * (sca[b, 1] * f_p + sca[b, 2] * f_n) / (-q2 - sca[b, 0])
+            amp -= coupling * s
+        if dipole != 0:
+            amp += _photon(dipole, q2) * f_p * dirac.mdot(d, p_sum)
+        out[i] = amp.real**2 + amp.imag**2
 
 
-@numba.njit(cache=True, error_model="numpy", inline="always")
-def _nucleon_point(
-    kin: _Kinematics,
-    q2: float,
-    form: tuple[float, float, float, float, float, float],
+@numba.njit(cache=True, error_model="numpy")
+def _nucleon_rows(
+    points: _Points,
+    form: tuple[np.ndarray, ...],
     lepton: tuple[float, int, int],
     mass: float,
     couplings: _Couplings,
-) -> float:  # pragma: no cover - compiled
+    out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
     """|M|² on a nucleon, ½ Tr[Γ (p̸₁ + M) Γ̄ (p̸₂ + M)] (:func:`dirac.bilinear_trace_point`)
-    for Γ = v̸ + s − a̸γ5 − p γ5 contracted with the lepton currents J, S, D; ``kin`` as in
-    :func:`_coherent_point`, ``form`` the form factors of :func:`_nucleon_form`.
+    for Γ = v̸ + s − a̸γ5 − p γ5 contracted with the lepton currents J, S, D.
 
     The hadronic vertex of a vector boson is F1 γ^ν + i F2 σ^{νρ}q_ρ/2M − G_A γ^ν γ5 −
     (G_P/M) q^ν γ5 (Llewellyn Smith 1972), the Pauli term by the Gordon identity
@@ -437,76 +439,43 @@ def _nucleon_point(
     (J·q) q_ν Γ^ν / m². Every current is then a multiple of J, S, D or q:
     v = v_J J + v_q q + v_D D, a = a_J J + a_q q.
     """
-    _, nu, _, _, _, q_x, q_z = kin
+    columns, ok, q2s = points
     f1s, f1o, f2s, f2o, g_dip, g_pseudo = form
     vec_c, vec, sca_c, sca, dipole = couplings
-    j, cur_s, d = currents_point(*kin, *lepton)
-    q = (nu, q_x, 0.0, q_z)
-    p_sum = (2.0 * mass + nu, q_x, 0.0, q_z)
-    j_q, j_p = dirac.mdot(j, q), dirac.mdot(j, p_sum)
-    v_j, v_q, v_d, a_j, a_q, s, p = 0j, 0j, 0j, 0j, 0j, 0j, 0j
-    for b in range(vec_c.size):
-        m2, w_same, w_other, g_a, g_p = vec[b]
-        f1 = w_same * f1s + w_other * f1o
-        f2 = w_same * f2s + w_other * f2o
-        scale = vec_c[b] / (-q2 - m2)
-        lq = j_q / m2
-        v_j += (f1 + f2) * scale
-        v_q -= f1 * scale * lq
-        a_j += g_a * g_dip * scale
-        a_q -= g_a * g_dip * scale * lq
-        p += g_p * g_pseudo / mass * scale * (j_q + lq * q2)
-        s -= f2 * scale * j_p / (2.0 * mass)
-    for b in range(sca_c.size):
-        s -= sca_c[b] * sca[b, 1] * cur_s / (-q2 - sca[b, 0])
-    if dipole != 0:
-        photon = _photon(dipole, q2)
-        v_d = (f1s + f2s) * photon
-        s -= f2s * photon * dirac.mdot(d, p_sum) / (2.0 * mass)
-    v = _combination(v_j, j, v_q, q, v_d, d)
-    a = _combination(a_j, j, a_q, q, 0j, d)
     k1 = (mass, 0.0, 0.0, 0.0)
-    k2 = (mass + nu, q_x, 0.0, q_z)
-    return 0.5 * dirac.bilinear_trace_point(v, a, s, p, k1, k2, mass).real
-
-
-@numba.njit(cache=True, error_model="numpy")
-def _amplitude_rows(
-    points: tuple[np.ndarray, np.ndarray],
-    form: tuple[tuple[np.ndarray, ...], np.ndarray],
-    lepton: tuple[float, int, int],
-    mass: float,
-    couplings: _Couplings,
-    out: np.ndarray,
-    lab: np.ndarray,
-) -> None:  # pragma: no cover - compiled
-    """|M|² at the points (E_ν, Q²) in one pass: :func:`lab_point`, then
-    :func:`_coherent_point` (``form[0]`` = (F_p, F_n, four empty arrays)) or
-    :func:`_nucleon_point` (``form[0]`` of :func:`_nucleon_form`), times 1 − F² for a nucleon
-    bound in a nucleus (``form[1]`` its proton or neutron form factor F, else empty; see
-    :class:`Channel`); 0 at unphysical points. If ``lab`` has room, the lab momenta k₁, k₂ of
-    each point (:func:`lepton_momenta_point`).
-    """
-    energies, q2s = points
-    (f1s, f1o, f2s, f2o, g_dip, g_pseudo), bound = form
-    coherent = f2s.size == 0
-    for i in range(energies.size):
-        e, q2 = energies[i], q2s[i]
-        nu, e_n, p_n, omc, q_x, q_z, ok = lab_point(e, q2, lepton[0], mass)
-        if lab.shape[1]:
-            lepton_momenta_point(lab, i, e, e_n, q_x, q_z)
-        if not ok:
+    for i in range(q2s.size):
+        if not ok[i]:
             out[i] = 0.0
             continue
-        kin = (e, nu, e_n, p_n, omc, q_x, q_z)
-        if coherent:
-            value = _coherent_point(kin, q2, (f1s[i], f1o[i]), lepton, mass, couplings)
-        else:
-            point = (f1s[i], f1o[i], f2s[i], f2o[i], g_dip[i], g_pseudo[i])
-            value = _nucleon_point(kin, q2, point, lepton, mass, couplings)
-        if bound.size:
-            value *= 1.0 - bound[i] ** 2
-        out[i] = value
+        e, nu, e_n, p_n, omc, q_x, q_z = columns[:, i]
+        q2 = q2s[i]
+        j, cur_s, d = currents_point(e, nu, e_n, p_n, omc, q_x, q_z, *lepton)
+        q = (nu, q_x, 0.0, q_z)
+        p_sum = (2.0 * mass + nu, q_x, 0.0, q_z)
+        j_q, j_p = dirac.mdot(j, q), dirac.mdot(j, p_sum)
+        v_j, v_q, v_d, a_j, a_q, s, p = 0j, 0j, 0j, 0j, 0j, 0j, 0j
+        for b in range(vec_c.size):
+            m2, w_same, w_other, g_a, g_p = vec[b]
+            f1 = w_same * f1s[i] + w_other * f1o[i]
+            f2 = w_same * f2s[i] + w_other * f2o[i]
+            scale = vec_c[b] / (-q2 - m2)
+            lq = j_q / m2
+            v_j += (f1 + f2) * scale
+            v_q -= f1 * scale * lq
+            a_j += g_a * g_dip[i] * scale
+            a_q -= g_a * g_dip[i] * scale * lq
+            p += g_p * g_pseudo[i] / mass * scale * (j_q + lq * q2)
+            s -= f2 * scale * j_p / (2.0 * mass)
+        for b in range(sca_c.size):
+            s -= sca_c[b] * sca[b, 1] * cur_s / (-q2 - sca[b, 0])
+        if dipole != 0:
+            photon = _photon(dipole, q2)
+            v_d = (f1s[i] + f2s[i]) * photon
+            s -= f2s[i] * photon * dirac.mdot(d, p_sum) / (2.0 * mass)
+        v = _combination(v_j, j, v_q, q, v_d, d)
+        a = _combination(a_j, j, a_q, q, 0j, d)
+        k2 = (mass + nu, q_x, 0.0, q_z)
+        out[i] = 0.5 * dirac.bilinear_trace_point(v, a, s, p, k1, k2, mass).real
 
 
 def _finite(values: ArrayLike, what: str) -> np.ndarray:
