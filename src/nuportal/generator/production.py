@@ -43,11 +43,17 @@ class ProductionSample:
         Neutrino energy (GeV) and Q² (GeV²).
     weight : numpy.ndarray
         ∫ φ σ dE contribution of each event in cm² per target per POT (Σ = the integral).
+    k1, k2 : numpy.ndarray
+        Shape (n, 4): lab four-momenta (GeV) of the neutrino and N in the standard frame of
+        :func:`~nuportal.physics.kinematics.lab_momenta` (ν along +z, N in the xz plane),
+        computed in the same pass as the weights.
     """
 
     energy: np.ndarray
     q2: np.ndarray
     weight: np.ndarray
+    k1: np.ndarray
+    k2: np.ndarray
 
 
 class ProductionSampler:
@@ -86,17 +92,21 @@ class ProductionSampler:
         loop calling them per point."""
         energy = self.e_min + (self.e_max - self.e_min) * y[:, 0]
         lo, hi = self.ups.q2_limits(energy)
-        ok = hi > lo
-        log_lo = np.log(np.where(ok, lo, 1.0))
-        log_hi = np.log(np.where(ok, hi, 1.0))
-        q2 = np.exp(log_lo + (log_hi - log_lo) * y[:, 1])
-        jac = np.where(ok, (self.e_max - self.e_min) * (log_hi - log_lo) * q2, 0.0)
-        return energy, q2, jac
+        closed = hi <= lo  # an empty range: ln Q² spans 0, so the Jacobian is 0
+        lo[closed] = hi[closed] = 1.0
+        log_lo = np.log(lo, out=lo)
+        span = np.subtract(np.log(hi, out=hi), log_lo, out=hi)
+        q2 = span * y[:, 1]
+        np.exp(np.add(log_lo, q2, out=q2), out=q2)
+        jac = np.multiply(span, self.e_max - self.e_min, out=span)
+        return energy, q2, np.multiply(jac, q2, out=jac)
 
-    def _integrand(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _integrand(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple]:
+        """(E, Q², f J_physical, (k₁, k₂)) at points x of the unit square."""
         energy, q2, jac = self._physical(x)
         value = self.flux.density(self.flavour, energy) * jac
-        return energy, q2, value * self.ups.dsigma_dq2(energy, q2, self.helicity)
+        dsigma, k1, k2 = self.ups.dsigma_dq2_lab(energy, q2, self.helicity)
+        return energy, q2, value * dsigma, (k1, k2)
 
     def _mapped(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x = np.empty_like(y)
@@ -116,8 +126,8 @@ class ProductionSampler:
         """``n`` weighted points; Σ weight estimates ∫ φ σ_h dE (cm² / target / POT)."""
         if not self.open or n <= 0:
             empty = np.zeros(0)
-            return ProductionSample(empty, empty, empty)
+            return ProductionSample(empty, empty, empty, np.zeros((0, 4)), np.zeros((0, 4)))
         y = rng.random((n, 2))
         x, jac = self._mapped(y)
-        energy, q2, f = self._integrand(x)
-        return ProductionSample(energy, q2, f * jac / n)
+        energy, q2, f, (k1, k2) = self._integrand(x)
+        return ProductionSample(energy, q2, f * jac / n, k1, k2)

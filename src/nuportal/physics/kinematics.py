@@ -10,9 +10,9 @@ s = M² + 2 M E_ν and Q² = -(k₁ - k₂)²:
   the cancellation of the textbook expression -m² + 2 E₁*(E₂* - p₂*).
 
 Energies in GeV, Q² in GeV². The per-point formulas are compiled (numba, cached on disk):
-:func:`q2_limits_point` and :func:`lab_point` are the single implementation, used by the array
-functions here and by the kernels of :mod:`nuportal.physics.upscattering` and
-:mod:`nuportal.generator.production`.
+:func:`q2_limits_point`, :func:`lab_point` and :func:`lepton_momenta_point` are the single
+implementation, used by the array functions here and by the kernels of
+:mod:`nuportal.physics.upscattering` and :mod:`nuportal.generator.production`.
 """
 
 from __future__ import annotations
@@ -175,16 +175,42 @@ def lab_kinematics(
 
 
 @numba.njit(cache=True)
+def lepton_momenta_point(
+    out: np.ndarray, i: int, e: float, e_n: float, q_x: float, q_z: float
+) -> None:  # pragma: no cover - compiled
+    """out[0, i], out[1, i] = k₁ = (E, 0, 0, E), k₂ = k₁ − q = (E_N, −q_x, 0, E − q_z) from the
+    scalars of :func:`lab_point` (every component written); compiled, for other kernels."""
+    out[0, i, 0], out[0, i, 1], out[0, i, 2], out[0, i, 3] = e, 0.0, 0.0, e
+    out[1, i, 0], out[1, i, 1], out[1, i, 2], out[1, i, 3] = e_n, -q_x, 0.0, e - q_z
+
+
+@numba.njit(cache=True)
 def _momenta_rows(
     e: np.ndarray, q2: np.ndarray, m: float, big_m: float, out: np.ndarray, ok: np.ndarray
 ) -> None:  # pragma: no cover - compiled
     """out[0..3, i] = k₁, k₂, p₁, p₂ of point i (every component written)."""
     for i in range(e.size):
         nu, e_n, _, _, q_x, q_z, ok[i] = lab_point(e[i], q2[i], m, big_m)
-        out[0, i, 0], out[0, i, 1], out[0, i, 2], out[0, i, 3] = e[i], 0.0, 0.0, e[i]
-        out[1, i, 0], out[1, i, 1], out[1, i, 2], out[1, i, 3] = e_n, -q_x, 0.0, e[i] - q_z
+        lepton_momenta_point(out, i, e[i], e_n, q_x, q_z)
         out[2, i, 0], out[2, i, 1], out[2, i, 2], out[2, i, 3] = big_m, 0.0, 0.0, 0.0
         out[3, i, 0], out[3, i, 1], out[3, i, 2], out[3, i, 3] = big_m + nu, q_x, 0.0, q_z
+
+
+@numba.njit(cache=True)
+def _lepton_rows(columns: np.ndarray, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    for i in range(columns.shape[1]):
+        e, e_n, q_x, q_z = columns[0, i], columns[2, i], columns[5, i], columns[6, i]
+        lepton_momenta_point(out, i, e, e_n, q_x, q_z)
+
+
+def lepton_momenta(kin: LabKinematics) -> tuple[np.ndarray, np.ndarray]:
+    """The four-momenta (k₁, k₂) of :func:`lab_momenta` (GeV, shape (..., 4)) from lab-frame
+    scalars already computed, without recomputing the kinematics."""
+    columns = np.ascontiguousarray(kin.columns).reshape(7, -1)
+    out = np.empty((2, columns.shape[1], 4))
+    _lepton_rows(columns, out)
+    shape = kin.ok.shape
+    return out[0].reshape(*shape, 4), out[1].reshape(*shape, 4)
 
 
 def lab_momenta(

@@ -48,7 +48,13 @@ from nuportal.physics.form_factors import (
     nuclear_form_factors,
     nucleon_form_factors,
 )
-from nuportal.physics.kinematics import lab_kinematics, q2_limits, threshold_energy
+from nuportal.physics.kinematics import (
+    LabKinematics,
+    lab_kinematics,
+    lepton_momenta,
+    q2_limits,
+    threshold_energy,
+)
 from nuportal.physics.lepton_currents import couplings_selected, currents_point, line_code
 from nuportal.physics.nuclei import NEUTRON, PROTON, Nucleus
 from nuportal.units import GEV2_TO_CM2
@@ -251,12 +257,10 @@ class Upscattering:
             1j * E_CHARGE * charge * dipole,
         )
 
-    def amplitude_squared(self, energy: ArrayLike, q2: ArrayLike, helicity: int) -> np.ndarray:
-        """|M|² (spin-averaged over the target) for N helicity ``helicity`` = ±1 (GeV⁰).
-
-        Zero outside the physical region. One compiled pass over the points
-        (:func:`_coherent_rows`, :func:`_nucleon_rows`) after the form factors.
-        """
+    def _amplitude(
+        self, energy: ArrayLike, q2: ArrayLike, helicity: int
+    ) -> tuple[np.ndarray, np.ndarray, LabKinematics]:
+        """(energy, |M|², lab kinematics of the points)."""
         line = line_code(self._line, helicity)
         e, q2a = np.broadcast_arrays(_finite(energy, "energy"), _finite(q2, "Q²"))
         kin = lab_kinematics(e, q2a, self.m_lepton, self.m_target)
@@ -275,7 +279,21 @@ class Upscattering:
         if self.channel.bound_in is not None:
             f_p, f_n = nuclear_form_factors(self.channel.bound_in, q2f)
             m2 *= 1.0 - (f_p if self.channel.target is PROTON else f_n) ** 2
-        return m2.reshape(e.shape)
+        return e, m2.reshape(e.shape), kin
+
+    def amplitude_squared(self, energy: ArrayLike, q2: ArrayLike, helicity: int) -> np.ndarray:
+        """|M|² (spin-averaged over the target) for N helicity ``helicity`` = ±1 (GeV⁰).
+
+        Zero outside the physical region. One compiled pass over the points
+        (:func:`_coherent_rows`, :func:`_nucleon_rows`) after the kinematics and the form
+        factors.
+        """
+        return self._amplitude(energy, q2, helicity)[1]
+
+    def _per_area(self, m2: np.ndarray, energy: np.ndarray) -> np.ndarray:
+        """dσ/dQ² = |M|² / (64 π M² E_ν²) in cm²/GeV² (0 where E_ν ≤ 0)."""
+        e = np.asarray(energy, float)
+        return m2 / (64.0 * np.pi * self.m_target**2 * np.where(e > 0, e, 1.0) ** 2) * GEV2_TO_CM2
 
     def dsigma_dq2(
         self, energy: ArrayLike, q2: ArrayLike, helicity: int | None = None
@@ -291,8 +309,21 @@ class Upscattering:
             m2 = self.amplitude_squared(energy, q2, helicity)
         else:
             raise NuportalError(f"helicity must be +1, -1 or None, got {helicity!r}")
-        e = np.asarray(energy, float)
-        return m2 / (64.0 * np.pi * self.m_target**2 * np.where(e > 0, e, 1.0) ** 2) * GEV2_TO_CM2
+        return self._per_area(m2, np.asarray(energy, float))
+
+    def dsigma_dq2_lab(
+        self, energy: ArrayLike, q2: ArrayLike, helicity: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`dsigma_dq2` for one N helicity (±1) and the lab four-momenta (k₁, k₂) of
+        the neutrino and N, copied from the kinematics that the amplitude used (no second
+        evaluation of :func:`~nuportal.physics.kinematics.lab_point`).
+
+        The momenta (GeV, shape (..., 4), components (E, p_x, p_y, p_z)) are those of
+        :func:`~nuportal.physics.kinematics.lab_momenta`: ν along +z, N in the xz plane with
+        p_x ≥ 0, the forward configuration at unphysical points.
+        """
+        e, m2, kin = self._amplitude(energy, q2, helicity)
+        return (self._per_area(m2, e), *lepton_momenta(kin))
 
     def sigma(
         self, energy: ArrayLike, helicity: int | None = None, *, panels: int = 6, order: int = 8
