@@ -56,7 +56,6 @@ from nuportal.generator.production import ProductionSampler
 from nuportal.models import Model
 from nuportal.physics.decays.channels import decay_table, particles
 from nuportal.physics.decays.three_body import LeptonPairDecay
-from nuportal.physics.kinematics import lab_momenta
 from nuportal.physics.nuclei import NEUTRON, PROTON
 from nuportal.physics.upscattering import FLAVOUR_NAME, Channel, Upscattering
 from nuportal.rates import DEFAULT_ROLES, volume_targets
@@ -396,7 +395,7 @@ class EventGenerator:
         offset = vertex - self.source
         baseline = lorentz.norm(offset)  # from the source (the target) to the interaction
         beam = offset / baseline[:, None]
-        k1, k2, _, _, _ = lab_momenta(prod.energy, prod.q2, heavy.mass, case.sampler.ups.m_target)
+        k1, k2 = prod.k1, prod.k2  # lab momenta of ν and N, both along +z
         phi = rng.uniform(0.0, 2.0 * np.pi, n)
         # ν along the beam, N turned by φ about it (the target at rest and the recoil by
         # conservation are derived by the events' layout)
