@@ -634,13 +634,34 @@ def vertex_places(
         index.append(same[0] if same else len(unique))
         if not same:
             unique.append(place)
-    vertices = np.empty((len(unique[0][1]), max(len(unique), 2), 4))
-    for k, (position, time) in enumerate(unique):
-        vertices[:, k, :3] = position
-        vertices[:, k, 3] = time
-    if len(unique) == 1:
-        vertices[:, 1] = vertices[:, 0]
+    if len(unique) == 1:  # the decay at the interaction point
+        unique *= 2
+    vertices = np.empty((len(unique[0][1]), len(unique), 4))
+    pack([a for place in unique for a in place], vertices)
     return vertices, np.array(index, np.int8)
+
+
+def pack(parts: Sequence[np.ndarray], out: np.ndarray) -> None:
+    """Write the per-event arrays ``parts`` (each (n,) or (n, k)) side by side into ``out``
+    ((n, ...) with Σk entries per event), event by event in one compiled pass: each event's
+    entries are written once, contiguously (assigning column by column into a row-major
+    table passes over all of it once per column, several times slower)."""
+    n = len(out)
+    if not n:
+        return
+    _pack_rows(
+        tuple(np.ascontiguousarray(p, np.float64).reshape(n, -1) for p in parts), out.reshape(n, -1)
+    )
+
+
+@numba.njit(cache=True)
+def _pack_rows(parts: tuple, out: np.ndarray) -> None:  # pragma: no cover - compiled
+    for i in range(out.shape[0]):
+        column = 0
+        for part in parts:
+            for j in range(part.shape[1]):
+                out[i, column + j] = part[i, j]
+            column += part.shape[1]
 
 
 def _equal(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> bool:
