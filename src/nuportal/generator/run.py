@@ -80,7 +80,7 @@ MAX_OVERSAMPLING = 50
 #: into the volume, with the exact probability as weight.
 SHORT_MEDIATOR_FRACTION = 1e-2
 #: events generated at once (bounds the memory)
-CHUNK = 25_000
+CHUNK = 10_000
 #: stored four-momenta per event reserved by :meth:`EventGenerator.generate` (address space
 #: only)
 STORED_BOUND = 16
