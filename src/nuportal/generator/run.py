@@ -25,6 +25,7 @@ flight misses the decay volume (P = 0) are not written.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -641,21 +642,14 @@ class EventGenerator:
         # one layout per kind of conjugation present
         present = np.flatnonzero(np.bincount(kinds, minlength=4))
         first = [int(np.argmax(kinds == k)) for k in present]
+        rows = (tuple(status), tuple(mother), tuple(vertex.tolist()), case.sampler.ups.m_target)
         layouts = tuple(
-            Layout.decay_tree(
-                [*primaries, *(int(c[i]) for c in pdg_cols)],
-                status,
-                mother,
-                vertex,
-                case.sampler.ups.m_target,
-                recoil=2,
-            )
-            for i in first
+            self._layout((*primaries, *(int(c[i]) for c in pdg_cols)), *rows) for i in first
         )
         kinds = np.searchsorted(present, kinds)
-        rows = tree_stored_rows(status, recoil=2)
-        stored = np.empty((n, len(rows), 4))
-        pack([momenta[r] for r in rows], stored)
+        stored_rows = tree_stored_rows(status, recoil=2)
+        stored = np.empty((n, len(stored_rows), 4))
+        pack([momenta[r] for r in stored_rows], stored)
         event = {
             "weight": state.weight,
             "process": np.full(n, process_id),
@@ -664,6 +658,18 @@ class EventGenerator:
             "q2": state.q2,
         }
         return Events(event, stored.reshape(-1, 4), kinds.ravel(), layouts, vertices)
+
+    @functools.cache  # noqa: B019 - few layouts per generator, kept for its lifetime
+    def _layout(
+        self,
+        pdg: tuple[int, ...],
+        status: tuple[int, ...],
+        mother: tuple[int, ...],
+        vertex: tuple[int, ...],
+        target_mass: float,
+    ) -> Layout:
+        """The decay-tree layout of a kind of event (the recoil is row 2), built once."""
+        return Layout.decay_tree(pdg, status, mother, vertex, target_mass, recoil=2)
 
 
 def _rows_where(mask: np.ndarray) -> np.ndarray | slice:
