@@ -28,7 +28,9 @@ helicity of its production:
 A Majorana N decays into a light neutrino or antineutrino (and the charge-conjugate lepton
 pair) with equal probability, a Dirac anti-N (from an antineutrino) into the CP-conjugate
 final states; the decay distributions of the conjugate channel are used for those.
-The daughter N_j is written as a final-state particle (its own decay is not simulated yet).
+For a heavy daughter N_j of a three-body or cascade mode, the sample also holds its
+polarisation four-vector (:attr:`DecaySample.daughter_spin`), from which its own decay can be
+oriented.
 """
 
 from __future__ import annotations
@@ -109,12 +111,18 @@ class DecaySample:
         random; a Dirac anti-N, always).
     weight : numpy.ndarray
         Kinematic weights (mean 1; all 1 for unweighted decays).
+    daughter_spin : numpy.ndarray or None
+        Covariant polarisation four-vectors S^μ (n, 4) of a heavy daughter N_j (the first
+        product) in this frame (:meth:`LeptonPairDecay.daughter_polarisation`: S·k = 0,
+        −S² = |P⃗|² ≤ 1; for the CP-conjugate events that of anti-N_j); None when the
+        daughter is not a heavy N or the mode is not a three-body or cascade mode.
     """
 
     momenta: list[np.ndarray]
     pdgs: list[np.ndarray]
     conjugate: np.ndarray
     weight: np.ndarray
+    daughter_spin: np.ndarray | None = None
 
 
 def decay_modes(model: Model, heavy: str, final_state: str) -> list[DecayMode]:
@@ -245,6 +253,8 @@ def sample_decay(
 
     k1, k2, k3 = (np.empty((n, 4)) for _ in range(3))
     weight = np.ones(n)
+    spin = np.empty((n, 4)) if mode.daughter >= 3 else None
+    rest = np.array([decay.m_parent, 0.0, 0.0, 0.0])
     for h in (-1, 1):
         for conj in (False, True):
             sel = (helicity == h) & (conjugate == conj)
@@ -253,6 +263,9 @@ def sample_decay(
                 k1, k2, k3, weight = draw(count, h, conj)
             elif count:
                 k1[sel], k2[sel], k3[sel], weight[sel] = draw(count, h, conj)
+            if count and spin is not None:
+                parent = np.broadcast_to(rest, (count, 4))
+                spin[sel] = decay.daughter_polarisation(parent, k1[sel], k2[sel], k3[sel], h, conj)
     beta, gamma = _LEPTON_PDG[mode.lepton], _LEPTON_PDG[mode.plus or mode.lepton]
     # particle channel: X ℓ_β⁻(k2) ℓ_γ⁺(k3); conjugate: X̄ ℓ_β⁺(k2) ℓ_γ⁻(k3) → written ℓ⁻, ℓ⁺
     if conjugate.any():
@@ -266,7 +279,7 @@ def sample_decay(
         momenta.append(minus + plus)
         pdg.append(np.full(n, mode.mediator_pdg))
     pdg += [np.where(conjugate, gamma, beta), np.where(conjugate, -beta, -gamma)]
-    return DecaySample([*momenta, minus, plus], pdg, conjugate, weight)
+    return DecaySample([*momenta, minus, plus], pdg, conjugate, weight, spin)
 
 
 def _two_body(

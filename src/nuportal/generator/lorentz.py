@@ -88,6 +88,22 @@ def to_lab(rest: list[np.ndarray], direction: np.ndarray, parent: np.ndarray) ->
     return list(out)
 
 
+def rest_polarisation(s4: np.ndarray, p4: np.ndarray) -> np.ndarray:
+    """Polarisation three-vectors P⃗ (n, 3) in the rest frames of particles of four-momenta
+    ``p4`` (n, 4) reached from the frame of ``p4`` by a pure boost (whose axes are those of
+    this frame), from their covariant polarisation four-vectors ``s4`` (n, 4), S·p = 0:
+    P⃗ = S⃗ − S⁰ p⃗/(E + m), the inverse of the pure boost S = (p⃗·P⃗/m, P⃗ + (p⃗·P⃗) p⃗/(m(E + m)))
+    of (0, P⃗) (Haber, hep-ph/9405376, Sec. 2); |P⃗|² = −S².
+
+    S goes from frame to frame like a momentum (:func:`to_lab`); a rest frame reached by a
+    pure boost from the lab has the lab's axes, so with S and p in the lab, P⃗ is the spin
+    axis of the particle's decay there (turn its +z to P̂ with :func:`to_lab`)."""
+    s4, p4 = _rows(s4), _rows(p4)
+    energy = p4[:, 0]
+    mass = np.sqrt(np.maximum(energy**2 - np.einsum("ij,ij->i", p4[:, 1:], p4[:, 1:]), 0.0))
+    return s4[:, 1:] - (s4[:, 0] / (energy + mass))[:, None] * p4[:, 1:]
+
+
 def _rows(a: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(a, dtype=np.float64)
 

@@ -162,22 +162,32 @@ def dipole_current(
 
 
 @numba.njit(cache=True)
-def spinor_point(p: tuple, lam: int, antiparticle: bool) -> tuple:  # pragma: no cover
-    """:func:`spinor_u` or, with ``antiparticle``, :func:`spinor_v` of the four-momentum
-    tuple ``p`` (HELAS Eqs. (2.5)–(2.8), module docstring) as a tuple of 4 complex. A
-    particle at rest is quantised along +z; a momentum along −z has θ = π, φ = 0."""
-    e, px, py, pz = p[0], p[1], p[2], p[3]
+def two_spinor_point(p: tuple, lam: int) -> tuple:  # pragma: no cover - compiled
+    """The two-component helicity eigenstate χ_λ(p̂) of the module docstring (σ·p̂ χ_λ =
+    λ χ_λ) for the four-momentum tuple ``p``, as a tuple of 2 complex: the rest-frame spin
+    state of :func:`spinor_point` (u(p, λ) is the pure boost along p̂ of the rest spinor
+    √m (χ_λ, χ_λ)). A particle at rest is quantised along +z; a momentum along −z has θ = π,
+    φ = 0."""
+    px, py, pz = p[1], p[2], p[3]
     pabs = math.sqrt(px * px + py * py + pz * pz)
     ptrans = math.hypot(px, py)
     cos_theta = pz / pabs if pabs > 0 else 1.0
     cos_half = math.sqrt(min(max(0.5 * (1.0 + cos_theta), 0.0), 1.0))
     sin_half = math.sqrt(min(max(0.5 * (1.0 - cos_theta), 0.0), 1.0))
     phase = complex(px, py) / ptrans if ptrans > 0 else complex(1.0, 0.0)
-    spin = -lam if antiparticle else lam
-    if spin > 0:
-        chi0, chi1 = complex(cos_half, 0.0), phase * sin_half
-    else:
-        chi0, chi1 = -phase.conjugate() * sin_half, complex(cos_half, 0.0)
+    if lam > 0:
+        return complex(cos_half, 0.0), phase * sin_half
+    return -phase.conjugate() * sin_half, complex(cos_half, 0.0)
+
+
+@numba.njit(cache=True)
+def spinor_point(p: tuple, lam: int, antiparticle: bool) -> tuple:  # pragma: no cover
+    """:func:`spinor_u` or, with ``antiparticle``, :func:`spinor_v` of the four-momentum
+    tuple ``p`` (HELAS Eqs. (2.5)–(2.8), module docstring) as a tuple of 4 complex, from the
+    two-spinor :func:`two_spinor_point`."""
+    e, px, py, pz = p[0], p[1], p[2], p[3]
+    pabs = math.sqrt(px * px + py * py + pz * pz)
+    chi0, chi1 = two_spinor_point(p, -lam if antiparticle else lam)
     # ω_± = √(E ± |p|); ω_- = m / ω_+ without cancellation
     plus = math.sqrt(e + pabs)
     minus = math.sqrt(max((e - pabs) * (e + pabs), 0.0)) / (plus if plus > 0 else 1.0)

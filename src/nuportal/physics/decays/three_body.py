@@ -234,18 +234,85 @@ class LeptonPairDecay:
         """Σ over final helicities of |M|² for parent spin ``spin`` = ±1 along its +z axis
         (the helicity basis of a parent at rest). Shapes (n, 4) → (n,).
 
-        Each mediator's two currents are computed once per helicity of the particles they
-        contain (2 + 4 currents, not 2 × 8) and contracted for the 8 helicity combinations, in
-        one compiled pass over the points (:func:`_amplitude_rows`).
+        The 8 helicity amplitudes of :func:`_helicity_amplitudes` (each mediator's two
+        currents computed once per helicity of the particles they contain, 2 + 4 currents,
+        not 2 × 8), in one compiled pass over the points.
         """
+        momenta, mediators = self._kernel_arguments(p, k1, k2, k3)
+        out = np.empty(momenta.shape[1])
+        _amplitude_rows(momenta, int(spin), mediators, out)
+        return out
+
+    def _kernel_arguments(
+        self, p: np.ndarray, k1: np.ndarray, k2: np.ndarray, k3: np.ndarray
+    ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The momenta and mediators as :func:`_helicity_amplitudes` takes them: (p, k₁, k₂,
+        k₃) stacked (4, n, 4), and the mediators' codes, (mass, width) and couplings."""
         kinds = np.array([_KINDS.index(m.kind) for m in self.mediators], np.int64)
         masses = np.array([[m.mass, m.width] for m in self.mediators], float).reshape(-1, 2)
         couplings = np.array([[*m.inner, *m.outer] for m in self.mediators], complex)
-        pp, a1, a2, a3 = (
-            np.ascontiguousarray(np.broadcast_to(k, np.shape(p)), float) for k in (p, k1, k2, k3)
-        )
-        out = np.empty(len(pp))
-        _amplitude_rows(pp, a1, a2, a3, int(spin), kinds, masses, couplings.reshape(-1, 4), out)
+        shape = np.shape(p)
+        momenta = np.stack([np.broadcast_to(k, shape) for k in (p, k1, k2, k3)], dtype=float)
+        return momenta, (kinds, masses, couplings.reshape(-1, 4))
+
+    def daughter_polarisation(
+        self,
+        p: np.ndarray,
+        k1: np.ndarray,
+        k2: np.ndarray,
+        k3: np.ndarray,
+        spin: int,
+        conjugate: bool = False,
+    ) -> np.ndarray:
+        """Covariant polarisation four-vector S^μ (n, 4) of the heavy daughter N_j (momentum
+        ``k1``), in the frame of the momenta: the N_i rest frame with the N_i spin ``spin``
+        = ±1 along +z, the momenta (n, 4) as from :meth:`oriented_momenta`, :meth:`sample` or
+        :meth:`sample_weighted` with the same ``conjugate``; summed over the lepton helicities.
+
+        S·k₁ = 0 and −S² = |P⃗|² ≤ 1, with P⃗ the polarisation (twice the mean spin) in the
+        N_j rest frame reached from this frame by a pure boost, whose axes are those of this
+        frame: the spin-density matrix of N_j is ρ = (1 + P⃗·σ⃗)/2 there and the N_j decay
+        distribution follows from P⃗ (Haber, "Spin formalism and applications to new physics
+        searches", hep-ph/9405376, Secs. 2–3). S = (k⃗·P⃗/m, P⃗ + (k⃗·P⃗) k⃗/(m(E + m))) is the
+        pure boost of (0, P⃗) (:func:`nuportal.generator.lorentz.rest_polarisation` inverts
+        it); S goes to another frame like a momentum.
+
+        From the helicity amplitudes M_{λ₁λ₂λ₃} of :meth:`amplitude_squared` (the same
+        compiled kernel): the HELAS spinor u(k₁, λ) is the pure boost along k̂₁ of the rest
+        spinor √m (χ_λ, χ_λ), χ_λ(k̂₁) the helicity two-spinor (:mod:`nuportal.physics.dirac`),
+        so N_j is produced in the rest-frame state ρ ∝ Σ_{λλ'} (Σ_{λ₂λ₃} M_λ M*_λ') χ_λ χ_λ'^†
+        and P⃗ = tr(ρσ⃗)/tr ρ. For Majorana N_i, N_j the amplitude uses the Majorana vertex
+        rules with the fermion flow from N_i to N_j (module docstring): u(k₁, λ) then
+        describes the physical spin state of N_j, so the same formula holds. Where the
+        amplitude vanishes (outside the Dalitz region, closed couplings) S = 0.
+
+        ``conjugate=True``: the CP-conjugate channel (a Dirac anti-N_i → anti-N_j ℓ⁺ℓ⁻; the
+        momenta are those of anti-N_j, ℓ_β⁺, ℓ_γ⁻). With real couplings CP is a symmetry;
+        C keeps momenta and spins, P reverses the momenta and keeps the spins (axial
+        vectors) and takes the pure boost along k̂ to the pure boost along −k̂, so the
+        rest-frame polarisation of anti-N_j at momenta k is that of N_j at −k for the same
+        N_i spin, P⃗_c(k) = P⃗(−k): S_c(k) = (−S⁰, S⃗)(−k), the parity image of an axial
+        vector (:meth:`differential_width` uses the same image for the rate).
+
+        Raises
+        ------
+        ValueError
+            For a light daughter (a massless neutrino has only its helicity) or a spin
+            other than ±1.
+        """
+        if self.daughter < 3:
+            raise ValueError(
+                "the polarisation four-vector needs a heavy (massive) daughter N_j; "
+                f"this decay has the light neutrino {_NEUTRINOS[self.daughter]}"
+            )
+        if spin not in (-1, 1):
+            raise ValueError(f"spin must be ±1, got {spin!r}")
+        flip = np.array([1.0, -1.0, -1.0, -1.0]) if conjugate else np.ones(4)
+        momenta, mediators = self._kernel_arguments(p, k1 * flip, k2 * flip, k3 * flip)
+        out = np.empty((momenta.shape[1], 4))
+        _polarisation_rows(momenta, spin, mediators, self.m_daughter, out)
+        if conjugate:
+            out[:, 0] *= -1.0
         return out
 
     # ------------------------------------------------------------------ width
@@ -659,98 +726,138 @@ def _nonzero(j: tuple) -> bool:  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True)
-def _amplitude_rows(
-    p: np.ndarray,
-    k1: np.ndarray,
-    k2: np.ndarray,
-    k3: np.ndarray,
-    spin: int,
-    kinds: np.ndarray,
-    masses: np.ndarray,
-    couplings: np.ndarray,
-    out: np.ndarray,
+def _helicity_amplitudes(
+    momenta: np.ndarray, i: int, spin: int, mediators: tuple, amps: np.ndarray
 ) -> None:  # pragma: no cover - compiled
-    """The body of :meth:`LeptonPairDecay.amplitude_squared` (module docstring): mediator m
-    of kind ``_KINDS[kinds[m]]`` with (mass, width) ``masses[m]`` and couplings
-    ``couplings[m]`` = (c_L, c_R) of the neutral-lepton line, (g_L, g_R) of the other;
-    amplitudes for helicities (h₁, h₂, h₃) at index 4 i₁ + 2 i₂ + i₃, i = (h + 1)/2."""
-    for i in range(p.shape[0]):
-        pp = (p[i, 0], p[i, 1], p[i, 2], p[i, 3])
-        a1 = (k1[i, 0], k1[i, 1], k1[i, 2], k1[i, 3])
-        a2 = (k2[i, 0], k2[i, 1], k2[i, 2], k2[i, 3])
-        a3 = (k3[i, 0], k3[i, 1], k3[i, 2], k3[i, 3])
-        q = (a2[0] + a3[0], a2[1] + a3[1], a2[2] + a3[2], a2[3] + a3[3])
-        q_w = (a1[0] + a3[0], a1[1] + a3[1], a1[2] + a3[2], a1[3] + a3[3])
-        s23, s13 = dirac.mdot(q, q).real, dirac.mdot(q_w, q_w).real
-        u_p = dirac.spinor_point(pp, spin, False)
-        bar1 = (
-            dirac.bar_point(dirac.spinor_point(a1, -1, False)),
-            dirac.bar_point(dirac.spinor_point(a1, 1, False)),
-        )
-        bar2 = (
-            dirac.bar_point(dirac.spinor_point(a2, -1, False)),
-            dirac.bar_point(dirac.spinor_point(a2, 1, False)),
-        )
-        v3 = (dirac.spinor_point(a3, -1, True), dirac.spinor_point(a3, 1, True))
-        amps = np.zeros(8, np.complex128)
-        for m in range(kinds.size):
-            kind, mass, width = kinds[m], masses[m, 0], masses[m, 1]
-            c_l, c_r, g_l, g_r = couplings[m, 0], couplings[m, 1], couplings[m, 2], couplings[m, 3]
-            if kind == 3:
-                # [ū₂ γ^μ W_βi P_L u_p][ū₁ γ_μ W*_γa P_L v₃], propagator in s₁₃, sign −1
-                for h1 in range(2):
-                    for h3 in range(2):
-                        j2 = dirac.sandwich_point(bar1[h1], dirac.chiral_point(v3[h3], g_l, g_r))
-                        if not _nonzero(j2):
-                            continue
-                        for h2 in range(2):
-                            j1 = dirac.sandwich_point(bar2[h2], dirac.chiral_point(u_p, c_l, c_r))
-                            if _nonzero(j1):
-                                term = _massive_exchange(j1, j2, q_w, mass, width, s13)
-                                amps[4 * h1 + 2 * h2 + h3] -= term
-                continue
+    """The amplitudes M of the module docstring at point ``i`` of the four-momenta
+    ``momenta`` (4, n, 4) = (p, k₁, k₂, k₃) into ``amps`` (8,); ``mediators`` = (kinds,
+    masses, couplings): mediator m of kind ``_KINDS[kinds[m]]`` with (mass, width)
+    ``masses[m]`` and couplings ``couplings[m]`` = (c_L, c_R) of the neutral-lepton line,
+    (g_L, g_R) of the other; helicities (h₁, h₂, h₃) at index 4 i₁ + 2 i₂ + i₃,
+    i = (h + 1)/2. Each mediator's two currents are computed once per helicity of the
+    particles they contain (2 + 4 currents, not 2 × 8)."""
+    kinds, masses, couplings = mediators
+    pp, a1 = dirac.four(momenta[0, i]), dirac.four(momenta[1, i])
+    a2, a3 = dirac.four(momenta[2, i]), dirac.four(momenta[3, i])
+    q = (a2[0] + a3[0], a2[1] + a3[1], a2[2] + a3[2], a2[3] + a3[3])
+    q_w = (a1[0] + a3[0], a1[1] + a3[1], a1[2] + a3[2], a1[3] + a3[3])
+    s23, s13 = dirac.mdot(q, q).real, dirac.mdot(q_w, q_w).real
+    u_p = dirac.spinor_point(pp, spin, False)
+    bar1 = (
+        dirac.bar_point(dirac.spinor_point(a1, -1, False)),
+        dirac.bar_point(dirac.spinor_point(a1, 1, False)),
+    )
+    bar2 = (
+        dirac.bar_point(dirac.spinor_point(a2, -1, False)),
+        dirac.bar_point(dirac.spinor_point(a2, 1, False)),
+    )
+    v3 = (dirac.spinor_point(a3, -1, True), dirac.spinor_point(a3, 1, True))
+    for c in range(8):
+        amps[c] = 0.0
+    for m in range(kinds.size):
+        kind, mass, width = kinds[m], masses[m, 0], masses[m, 1]
+        c_l, c_r, g_l, g_r = couplings[m, 0], couplings[m, 1], couplings[m, 2], couplings[m, 3]
+        if kind == 3:
+            # [ū₂ γ^μ W_βi P_L u_p][ū₁ γ_μ W*_γa P_L v₃], propagator in s₁₃, sign −1
             for h1 in range(2):
-                if kind == 1:
-                    chiral = dirac.chiral_point(u_p, c_l, c_r)
-                    b = bar1[h1]
-                    first = (
-                        b[0] * chiral[0] + b[1] * chiral[1] + b[2] * chiral[2] + b[3] * chiral[3],
-                        0j,
-                        0j,
-                        0j,
-                    )
-                elif kind == 0:
-                    first = dirac.sandwich_point(bar1[h1], dirac.chiral_point(u_p, c_l, c_r))
-                else:  # photon through the dipole
-                    first = dirac.dipole_point(bar1[h1], u_p, q, c_l, c_r)
-                if not _nonzero(first):
-                    continue
-                for h2 in range(2):
-                    for h3 in range(2):
-                        chiral = dirac.chiral_point(v3[h3], g_l, g_r)
-                        if kind == 1:
-                            b = bar2[h2]
-                            second = (
-                                b[0] * chiral[0]
-                                + b[1] * chiral[1]
-                                + b[2] * chiral[2]
-                                + b[3] * chiral[3],
-                                0j,
-                                0j,
-                                0j,
-                            )
-                        else:
-                            second = dirac.sandwich_point(bar2[h2], chiral)
-                        if not _nonzero(second):
-                            continue
-                        if kind == 0:
-                            term = _massive_exchange(first, second, q, mass, width, s23)
-                        elif kind == 1:
-                            term = -first[0] * second[0] / _denominator(s23, mass, width)
-                        else:
-                            term = -1j * dirac.mdot(first, second) / s23
-                        amps[4 * h1 + 2 * h2 + h3] += term
+                for h3 in range(2):
+                    j2 = dirac.sandwich_point(bar1[h1], dirac.chiral_point(v3[h3], g_l, g_r))
+                    if not _nonzero(j2):
+                        continue
+                    for h2 in range(2):
+                        j1 = dirac.sandwich_point(bar2[h2], dirac.chiral_point(u_p, c_l, c_r))
+                        if _nonzero(j1):
+                            term = _massive_exchange(j1, j2, q_w, mass, width, s13)
+                            amps[4 * h1 + 2 * h2 + h3] -= term
+            continue
+        for h1 in range(2):
+            if kind == 1:
+                chiral = dirac.chiral_point(u_p, c_l, c_r)
+                b = bar1[h1]
+                first = (
+                    b[0] * chiral[0] + b[1] * chiral[1] + b[2] * chiral[2] + b[3] * chiral[3],
+                    0j,
+                    0j,
+                    0j,
+                )
+            elif kind == 0:
+                first = dirac.sandwich_point(bar1[h1], dirac.chiral_point(u_p, c_l, c_r))
+            else:  # photon through the dipole
+                first = dirac.dipole_point(bar1[h1], u_p, q, c_l, c_r)
+            if not _nonzero(first):
+                continue
+            for h2 in range(2):
+                for h3 in range(2):
+                    chiral = dirac.chiral_point(v3[h3], g_l, g_r)
+                    if kind == 1:
+                        b = bar2[h2]
+                        second = (
+                            b[0] * chiral[0]
+                            + b[1] * chiral[1]
+                            + b[2] * chiral[2]
+                            + b[3] * chiral[3],
+                            0j,
+                            0j,
+                            0j,
+                        )
+                    else:
+                        second = dirac.sandwich_point(bar2[h2], chiral)
+                    if not _nonzero(second):
+                        continue
+                    if kind == 0:
+                        term = _massive_exchange(first, second, q, mass, width, s23)
+                    elif kind == 1:
+                        term = -first[0] * second[0] / _denominator(s23, mass, width)
+                    else:
+                        term = -1j * dirac.mdot(first, second) / s23
+                    amps[4 * h1 + 2 * h2 + h3] += term
+
+
+@numba.njit(cache=True)
+def _amplitude_rows(
+    momenta: np.ndarray, spin: int, mediators: tuple, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """The body of :meth:`LeptonPairDecay.amplitude_squared`: Σ |M|² over the 8 helicity
+    amplitudes of :func:`_helicity_amplitudes` at each point."""
+    amps = np.empty(8, np.complex128)
+    for i in range(momenta.shape[1]):
+        _helicity_amplitudes(momenta, i, spin, mediators, amps)
         total = 0.0
         for c in range(8):
             total += amps[c].real ** 2 + amps[c].imag ** 2
         out[i] = total
+
+
+@numba.njit(cache=True)
+def _polarisation_rows(
+    momenta: np.ndarray, spin: int, mediators: tuple, mass: float, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """The body of :meth:`LeptonPairDecay.daughter_polarisation`: the rest-frame spin state
+    ρ = Σ_{λλ'} A_{λλ'} χ_λ χ_λ'^†, A_{λλ'} = Σ_{λ₂λ₃} M_{λλ₂λ₃} M*_{λ'λ₂λ₃}, of the
+    daughter k₁ (χ_λ = :func:`~nuportal.physics.dirac.two_spinor_point`), P⃗ = tr(ρσ⃗)/tr ρ
+    and its boost S = (k⃗·P⃗/m, P⃗ + (k⃗·P⃗) k⃗/(m(E + m))); S = 0 where tr ρ = 0."""
+    amps = np.empty(8, np.complex128)
+    for i in range(momenta.shape[1]):
+        _helicity_amplitudes(momenta, i, spin, mediators, amps)
+        a1 = dirac.four(momenta[1, i])
+        chi = (dirac.two_spinor_point(a1, -1), dirac.two_spinor_point(a1, 1))
+        r00, r01, r11 = 0.0, 0j, 0.0  # ρ is hermitian: ρ₁₀ = ρ₀₁*
+        for h in range(2):
+            for g in range(2):
+                a = 0j
+                for c in range(4):
+                    a += amps[4 * h + c] * amps[4 * g + c].conjugate()
+                x, y = chi[h], chi[g]
+                r00 += (a * x[0] * y[0].conjugate()).real
+                r01 += a * x[0] * y[1].conjugate()
+                r11 += (a * x[1] * y[1].conjugate()).real
+        trace = r00 + r11
+        if trace <= 0.0:
+            out[i, :] = 0.0
+            continue
+        px, py, pz = 2.0 * r01.real / trace, -2.0 * r01.imag / trace, (r00 - r11) / trace
+        e, kx, ky, kz = a1
+        kp = kx * px + ky * py + kz * pz
+        out[i, 0] = kp / mass
+        shift = kp / (mass * (e + mass))
+        out[i, 1], out[i, 2], out[i, 3] = px + shift * kx, py + shift * ky, pz + shift * kz
