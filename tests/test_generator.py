@@ -428,3 +428,55 @@ def test_displaced_mediator_decays_are_forced_with_the_exact_probability(data_di
     step = pair_vertex(a) - start
     cross = np.cross(step, zp)
     assert np.max(np.linalg.norm(cross, axis=1) / np.linalg.norm(zp, axis=1)) < 1e-6
+
+
+def test_heavy_daughter_decays_with_the_spin_the_first_decay_left_it(data_dir):
+    """3+2 chain N5 → N4 Z'(→ e⁺e⁻), N4 → ν Z'(→ e⁺e⁻). Given N4's polarisation P⃗ (rest
+    frame), its decay ν goes along n̂ with density (1 + α P⃗·n̂)/4π, α = −(m² − 2m_Z'²)/(m² +
+    2m_Z'²) as for the primary N; so the weighted mean of P⃗·n̂ must be α⟨|P|²⟩/3 (zero for
+    an unpolarised N4). P⃗ is rebuilt here from each event's N5 decay: the N5 rest frame with
+    its helicity axis along +z, then :meth:`LeptonPairDecay.daughter_polarisation`."""
+    from nuportal.generator import lorentz
+    from nuportal.generator.chain import decay_modes, pair_decay
+
+    model = build_model(
+        {"m4": 0.15, "m5": 0.4, "Umu4": 1e-3, "Umu5": 1e-3, "UD4": 0.5, "UD5": 0.8,
+         "mzprime": 0.03, "alphaD": 0.3, "epsilon": 1e-4}
+    )  # fmt: skip
+    gen = EventGenerator(
+        model, "miniboone_numode", seed=8, flavours=[14], roles=("detector",), data_dir=data_dir
+    )
+    events = gen.generate(6000)
+    sub = events.select(np.diff(events.offsets) == 12)
+    p = sub.particles
+    p4 = np.stack([p["e"], p["px"], p["py"], p["pz"]], axis=1).reshape(-1, 12, 4)
+    n5, n4 = p4[:, 3], p4[:, 4]
+    # the N5 rest frame turned as the generator turns it (+z to the N5 flight direction)
+    axis = n5[:, 1:] / np.linalg.norm(n5[:, 1:], axis=1, keepdims=True)
+    basis = [lorentz.orient(np.tile(e, (len(sub), 1)), np.zeros(len(sub)), axis)[:, 1:]
+             for e in np.eye(4)[1:]]  # fmt: skip
+
+    def to_rest(k):
+        k = lorentz.boost(k, n5 * np.array([1.0, -1.0, -1.0, -1.0]))
+        return np.column_stack([k[:, 0], *(np.sum(k[:, 1:] * b, axis=1) for b in basis)])
+
+    (mode,) = [m for m in decay_modes(model, "N5", "e+e-") if m.daughter >= 3]  # N5 → N4 Z'(→ ee)
+    decay = pair_decay(model, "N5", mode)
+    rest = np.tile([0.4, 0.0, 0.0, 0.0], (len(sub), 1))
+    spin = np.zeros((len(sub), 4))
+    k1, k2, k3 = (to_rest(p4[:, r]) for r in (4, 6, 7))
+    for h in (-1, 1):
+        mine = sub.event["helicity"] == h
+        spin[mine] = decay.daughter_polarisation(rest[mine], k1[mine], k2[mine], k3[mine], h)
+    (spin_lab,) = lorentz.to_lab([spin], axis, n5)
+    polarisation = lorentz.rest_polarisation(spin_lab, n4)
+    nu = lorentz.boost(p4[:, 8], n4 * np.array([1.0, -1.0, -1.0, -1.0]))[:, 1:]
+    projection = np.sum(polarisation * nu, axis=1) / np.linalg.norm(nu, axis=1)
+    w = sub.event["weight"]
+    mean = np.sum(w * projection) / w.sum()
+    error = np.sqrt(np.sum(w**2 * (projection - mean) ** 2)) / w.sum()
+    alpha = -(0.15**2 - 2 * 0.03**2) / (0.15**2 + 2 * 0.03**2)
+    expected = alpha * np.sum(w * np.sum(polarisation**2, axis=1)) / w.sum() / 3
+    assert len(sub) > 1000
+    assert abs(expected) > 10 * error  # an unpolarised N4 fails
+    assert abs(mean - expected) < 4 * error

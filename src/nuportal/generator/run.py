@@ -465,6 +465,8 @@ class EventGenerator:
             group.weight = group.weight * factor
             pid = process_ids[m_index] if process_ids else m_index
             decay = _Decay(products, sampled.pdgs, sampled.conjugate, places)
+            if sampled.daughter_spin is not None:  # N_j's spin four-vector, to the lab
+                (decay.spin,) = lorentz.to_lab([sampled.daughter_spin], direction[sel], k2[sel])
             if displaced:  # mediators that miss the volume
                 inside = group.weight > 0
                 group, decay = group.select(inside), decay.select(inside)
@@ -531,9 +533,13 @@ class EventGenerator:
     ) -> list[Events]:
         """Decay the heavy daughter N_j of N_i → N_j ℓℓ where it decays in the decay volume.
 
-        N_j (unpolarised: its spin after the N_i decay is not tracked) decays inside the
-        decay volume with probability P_in (exponential along its line of flight from the
-        N_i decay point); the channel is drawn from its full table: a simulated mode
+        N_j decays inside the decay volume with probability P_in (exponential along its line
+        of flight from the N_i decay point), with the spin state the N_i decay left it in: its
+        polarisation P⃗ in its rest frame (:func:`~nuportal.generator.lorentz.rest_polarisation`
+        of the lab spin four-vector; ρ = (1 + P⃗·σ⃗)/2 is the mixture of spin up along P̂ with
+        probability (1 + |P⃗|)/2 and down, Haber hep-ph/9405376), so its decay is generated
+        with spin ±1 along P̂ (unpolarised after N_i → N_j γ, whose spin transfer is not
+        computed). The channel is drawn from its full table: a simulated mode
         (:func:`~nuportal.generator.chain.decay_modes` with ``"any"``) is generated, an
         unsimulated one (mesons, ν ν ν̄, ...) removes the event — so the sample keeps
         exactly the events with the requested final state and no other visible particle
@@ -568,24 +574,33 @@ class EventGenerator:
             sub = decay.select(escaped)
             pieces.append(self._assemble(case, mode, state.select(escaped), sub, process_id))
         position, time = fly(state.decay, state.t_dec, k_j, distance)
+        # spin axis and spin of N_j along it (any axis where it is unpolarised)
+        axis, size = direction, np.zeros(n)
+        if decay.spin is not None:
+            polarisation = lorentz.rest_polarisation(decay.spin, k_j)
+            size = lorentz.norm(polarisation)
+            polarised = size > 0
+            axis = np.where(
+                polarised[:, None], polarisation / np.where(polarised, size, 1)[:, None], direction
+            )
+        spin = np.where(rng.random(n) < 0.5 * (1.0 + size), 1, -1)
         for index, sub_mode in enumerate(modes):
             for anti in (False, True):
                 sel = inside & (choice == index) & (conj == anti)
                 count = int(sel.sum())
                 if not count:
                     continue
-                hel = rng.choice([-1, 1], size=count)
                 sampled = sample_decay(
                     self.model,
                     name,
                     sub_mode,
-                    hel,
+                    spin[sel],
                     rng,
                     self._decays,
                     antiparticle=anti,
                     weighted=self.weighted_decays,
                 )
-                boosted = lorentz.to_lab(sampled.momenta, direction[sel], k_j[sel])
+                boosted = lorentz.to_lab(sampled.momenta, axis[sel], k_j[sel])
                 places, _ = self._product_places(
                     sub_mode, boosted, position[sel], time[sel], forced=False
                 )
@@ -715,6 +730,7 @@ class _Decay:
     pdgs: list[np.ndarray]
     conjugate: np.ndarray
     places: list[tuple[np.ndarray, np.ndarray]]
+    spin: np.ndarray | None = None  # polarisation four-vector of a heavy daughter N_j (lab)
 
     def select(self, mask: np.ndarray) -> _Decay:
         """The events where ``mask`` is true."""
@@ -723,6 +739,7 @@ class _Decay:
             [p[mask] for p in self.pdgs],
             self.conjugate[mask],
             [(x[mask], t[mask]) for x, t in self.places],
+            None if self.spin is None else self.spin[mask],
         )
 
 
