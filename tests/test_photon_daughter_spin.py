@@ -14,7 +14,9 @@
 * ``sample_decay``: each event's S^μ against the amplitudes with the couplings of the decay
   table (Dirac, Majorana, and the Dirac anti-N_i → anti-N_j γ with v spinors and the
   couplings of the conjugate line, which are not those of the particle line's CP image
-  by construction of the test).
+  by construction of the test);
+* the generator: in N5 → N4 γ → ν γ γ the ν of the N4 decay follows the N4 helicity vector
+  built independently from the lab momenta (⟨P⃗·n̂⟩ = α/3, 0 if N4 were unpolarised).
 """
 
 from __future__ import annotations
@@ -197,3 +199,41 @@ def test_light_daughter_has_no_spin_vector():
     assert mode.daughter < 3
     sample = sample_decay(model, "N4", mode, np.ones(10, int), np.random.default_rng(0))
     assert sample.daughter_spin is None
+
+
+@pytest.mark.data
+def test_generated_chain_keeps_the_photon_daughter_helicity(data_dir):
+    """Dirac N5 → N4 γ → ν γ γ through pure σ^{μν} P_R dipoles (mu_tr_45, mu_tr_mu4 only
+    open D₅₄ and D₄ν): N4 leaves with helicity −1 in the N5 rest frame, the covariant
+    S = −(k (k·P) − m² P)/(m √((k·P)² − m² M²)) built here from the lab momenta of N5 (P, M)
+    and N4 (k, m), and its ν follows 1 + α P⃗·n̂ with α = +1 in the N4 rest frame: the
+    weighted mean of P⃗·n̂ is 1/3 (0 for an unpolarised N4)."""
+    from nuportal.generator.run import EventGenerator
+
+    m4, m5 = 0.15, 0.5
+    model = build_model(
+        {"m4": m4, "m5": m5, "mu_tr_45": 3e-5, "mu_tr_mu4": 1e-6, "mu_tr_mu5": 3e-6}
+    )
+    gen = EventGenerator(
+        model, "miniboone_numode", final_state="photon", seed=8, flavours=[14],
+        roles=("detector",), data_dir=data_dir,
+    )  # fmt: skip
+    events = gen.generate(6000)
+    sub = events.select(np.diff(events.offsets) == 8)
+    pdg = np.asarray(sub.particles["pdg"]).reshape(-1, 8)
+    assert np.all(pdg[:, 3:8] == [5915, 5914, 22, 14, 22])  # N5 → N4 γ, N4 → ν_μ γ
+    p = sub.particles
+    p4 = np.stack([p["e"], p["px"], p["py"], p["pz"]], axis=1).reshape(-1, 8, 4)
+    n5, n4, nu = p4[:, 3], p4[:, 4], p4[:, 6]
+    kp = dirac.dot(n4, n5)
+    norm = m4 * np.sqrt(kp**2 - m4**2 * m5**2)
+    spin = -(n4 * kp[:, None] - m4**2 * n5) / norm[:, None]
+    polarisation = lorentz.rest_polarisation(spin, n4)
+    nu_rest = lorentz.boost(nu, n4 * np.array([1.0, -1.0, -1.0, -1.0]))[:, 1:]
+    projection = np.sum(polarisation * lorentz.unit(nu_rest), axis=1)
+    w = sub.event["weight"]
+    mean = np.sum(w * projection) / w.sum()
+    error = np.sqrt(np.sum(w**2 * (projection - mean) ** 2)) / w.sum()
+    assert len(sub) > 500
+    assert 10 * error < 1 / 3  # an unpolarised N4 fails
+    assert abs(mean - 1 / 3) < 4 * error
