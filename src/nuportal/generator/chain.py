@@ -28,9 +28,10 @@ helicity of its production:
 A Majorana N decays into a light neutrino or antineutrino (and the charge-conjugate lepton
 pair) with equal probability, a Dirac anti-N (from an antineutrino) into the CP-conjugate
 final states; the decay distributions of the conjugate channel are used for those.
-For a heavy daughter N_j of a three-body or cascade mode, the sample also holds its
+For a heavy daughter N_j of a three-body, cascade or photon mode, the sample also holds its
 polarisation four-vector (:attr:`DecaySample.daughter_spin`), from which its own decay can be
-oriented.
+oriented; after N_i → N_j γ it is longitudinal,
+:func:`~nuportal.physics.decays.polarised.photon_daughter_helicity`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ from nuportal.errors import NuportalError
 from nuportal.models.couplings import chiral_vertex
 from nuportal.models.model import Model
 from nuportal.physics.decays.channels import decay_table, particles
-from nuportal.physics.decays.polarised import analysing_power, sample_cos_theta
+from nuportal.physics.decays.polarised import (
+    analysing_power,
+    photon_daughter_helicity,
+    sample_cos_theta,
+)
 from nuportal.physics.decays.table import DecayTable
 from nuportal.physics.decays.three_body import LeptonPairDecay
 
@@ -114,8 +119,10 @@ class DecaySample:
     daughter_spin : numpy.ndarray or None
         Covariant polarisation four-vectors S^μ (n, 4) of a heavy daughter N_j (the first
         product) in this frame (:meth:`LeptonPairDecay.daughter_polarisation`: S·k = 0,
-        −S² = |P⃗|² ≤ 1; for the CP-conjugate events that of anti-N_j); None when the
-        daughter is not a heavy N or the mode is not a three-body or cascade mode.
+        −S² = |P⃗|² ≤ 1; for the CP-conjugate events that of anti-N_j); after N_i → N_j γ
+        longitudinal, S = P_L (|k⃗|, E k̂)/m with P_L of
+        :func:`~nuportal.physics.decays.polarised.photon_daughter_helicity`. None when the
+        daughter is not a heavy N or the mode is a meson mode.
     """
 
     momenta: list[np.ndarray]
@@ -290,7 +297,9 @@ def _two_body(
     conjugate: np.ndarray,
     rng: np.random.Generator,
 ) -> DecaySample:
-    """N → X γ or N → f M in the N rest frame, polarised (see the module docstring)."""
+    """N → X γ or N → f M in the N rest frame, polarised (see the module docstring), with
+    the longitudinal polarisation S = P_L (|k⃗|, E k̂)/m of a heavy X of N → X γ (the pure
+    boost of (0, P_L k̂))."""
     n = len(helicity)
     big = model.heavy[index - 3].mass
     sign = np.where(conjugate, -1, 1)
@@ -329,7 +338,13 @@ def _two_body(
     direction = np.stack([sin_t * np.cos(phi), sin_t * np.sin(phi), cos_t], axis=-1)
     x = np.concatenate([np.full((n, 1), np.hypot(p, small)), p * direction], axis=-1)
     boson = np.concatenate([np.full((n, 1), np.hypot(p, boson_mass)), -p * direction], axis=-1)
-    return DecaySample([x, boson], pdgs, conjugate, np.ones(n))
+    spin = None
+    if mode.kind == "photon" and mode.daughter >= 3:
+        p_long = photon_daughter_helicity(np.where(conjugate, -alpha, alpha), helicity, cos_t)
+        spin = (p_long / small)[:, None] * np.concatenate(
+            [np.full((n, 1), p), x[:, :1] * direction], axis=-1
+        )
+    return DecaySample([x, boson], pdgs, conjugate, np.ones(n), spin)
 
 
 def _kallen(a: float, b: float, c: float) -> float:

@@ -9,7 +9,8 @@ polarisations, so any coupling works; integrated over cos θ it is the width of
 :mod:`~nuportal.physics.decays.two_body`. For a left-handed massless daughter the
 distributions are 1 + α cos θ with the analysing powers α = +1 (photon), −1 (scalar) and
 −(M² − 2m_V²)/(M² + 2m_V²) (vector), the last as for t → b W (Jeżabek & Kühn,
-Nucl. Phys. B 320 (1989) 20).
+Nucl. Phys. B 320 (1989) 20). The fermion of F → f γ is polarised along its direction only,
+:func:`photon_daughter_helicity`.
 
 The cascade N → ν Z' → ν ℓ⁺ℓ⁻ (or through h') keeps the spin correlation between the two
 decays when it is generated as the three-body decay through the on-shell mediator
@@ -97,6 +98,51 @@ def analysing_power(
     ends = two_body_angular(kind, mass, m_fermion, m_boson, c_l, c_r, +1, [-1.0, 1.0])
     total = ends[1] + ends[0]
     return float((ends[1] - ends[0]) / total) if total > 0 else 0.0
+
+
+def photon_daughter_helicity(
+    alpha: ArrayLike, helicity: ArrayLike, cos_theta: ArrayLike
+) -> np.ndarray:
+    """Longitudinal polarisation P_L (twice the helicity) of the fermion f of F → f γ, for
+    F at rest with spin ``helicity``/2 = ±½ along +z and f at polar angle θ to it.
+
+    Only two helicity amplitudes A_λ exist (Jacob & Wick, Ann. Phys. 7 (1959) 404): the
+    photon, moving along −k̂_f, has helicity λ_γ = ±1 and the projection λ − λ_γ of the
+    total spin on k̂_f must be ±½, so λ_γ = 2λ for the f helicity λ = ±½ and the projection
+    is −λ. The two amplitudes lead to different photon states and do not interfere, so f is
+    polarised along k̂_f only, and with the rotation d^{1/2}_{h/2, −λ}(θ) from the spin
+    axis, |d|² = (1 − 2λ h cos θ)/2,
+
+        dΓ_λ/dcos θ ∝ |A_λ|² (1 − 2λ h cos θ),
+        α = (|A₋|² − |A₊|²)/(|A₋|² + |A₊|²),        (dΓ/dcos θ ∝ 1 + h α cos θ)
+        P_L = (dΓ₊ − dΓ₋)/(dΓ₊ + dΓ₋) = −(α + h cos θ)/(1 + h α cos θ),
+
+    with α the analysing power of :func:`analysing_power` for the decay's own couplings
+    (that of the CP-conjugate decay for an anti-F). Averaged over the two spins of F,
+    P_L = −α at every angle, as for the baryon of a radiative hyperon decay (J. D. Jackson,
+    "Radiative hyperon decays", Review of Particle Physics, PDG). A single amplitude
+    (|α| = 1, e.g. a pure σ^{μν} P_R or P_L dipole, any masses) gives P_L = −α everywhere,
+    also at the zero of the rate.
+
+    Parameters
+    ----------
+    alpha : array_like
+        Analysing power of the decay (dimensionless, −1 ≤ α ≤ 1).
+    helicity : array_like
+        Spin of F along +z (±1).
+    cos_theta : array_like
+        cos θ of the direction of f.
+
+    Returns
+    -------
+    numpy.ndarray
+        P_L in [−1, 1], broadcast over the arguments.
+    """
+    a, h, c = np.broadcast_arrays(*(np.asarray(x, float) for x in (alpha, helicity, cos_theta)))
+    rate = 1.0 + h * a * c
+    open_ = rate > 0.0  # the rate vanishes only for |α| = 1, where P_L = −α
+    ratio = -(a + h * c) / np.where(open_, rate, 1.0)
+    return np.clip(np.where(open_, ratio, -a), -1.0, 1.0)
 
 
 def sample_cos_theta(alpha: float, helicity: int, n: int, rng: np.random.Generator) -> np.ndarray:
