@@ -538,8 +538,7 @@ class EventGenerator:
         polarisation P⃗ in its rest frame (:func:`~nuportal.generator.lorentz.rest_polarisation`
         of the lab spin four-vector; ρ = (1 + P⃗·σ⃗)/2 is the mixture of spin up along P̂ with
         probability (1 + |P⃗|)/2 and down, Haber hep-ph/9405376), so its decay is generated
-        with spin ±1 along P̂ (unpolarised after N_i → N_j γ, whose spin transfer is not
-        computed). The channel is drawn from its full table: a simulated mode
+        with spin ±1 along P̂. The channel is drawn from its full table: a simulated mode
         (:func:`~nuportal.generator.chain.decay_modes` with ``"any"``) is generated, an
         unsimulated one (mesons, ν ν ν̄, ...) removes the event — so the sample keeps
         exactly the events with the requested final state and no other visible particle
@@ -575,14 +574,14 @@ class EventGenerator:
             pieces.append(self._assemble(case, mode, state.select(escaped), sub, process_id))
         position, time = fly(state.decay, state.t_dec, k_j, distance)
         # spin axis and spin of N_j along it (any axis where it is unpolarised)
-        axis, size = direction, np.zeros(n)
-        if decay.spin is not None:
-            polarisation = lorentz.rest_polarisation(decay.spin, k_j)
-            size = lorentz.norm(polarisation)
-            polarised = size > 0
-            axis = np.where(
-                polarised[:, None], polarisation / np.where(polarised, size, 1)[:, None], direction
-            )
+        if decay.spin is None:  # pragma: no cover - every mode with a heavy daughter has it
+            raise AssertionError(f"{mode.label}: the decay gives no spin for {name}")
+        polarisation = lorentz.rest_polarisation(decay.spin, k_j)
+        size = lorentz.norm(polarisation)
+        polarised = size > 0
+        axis = np.where(
+            polarised[:, None], polarisation / np.where(polarised, size, 1)[:, None], direction
+        )
         spin = np.where(rng.random(n) < 0.5 * (1.0 + size), 1, -1)
         for index, sub_mode in enumerate(modes):
             for anti in (False, True):
