@@ -178,6 +178,34 @@ def _orient_rows(
         _rotate_into(r, x, y, p4[i, 3], out[i])
 
 
+@numba.njit(cache=True, inline="always")
+def lab_frame(
+    direction: np.ndarray, parent: np.ndarray, r: np.ndarray
+) -> tuple:  # pragma: no cover
+    """The frame change of :func:`to_lab` for one parent: the rotation taking +z to
+    ``direction`` into ``r`` (3, 3), and the boost to ``parent`` (4,) returned as
+    (β_x, β_y, β_z, γ, (γ − 1)/β²) for :func:`lab_point`."""
+    _rotation(direction, r)
+    e = parent[0]
+    mass = math.sqrt(max(e * e - parent[1] ** 2 - parent[2] ** 2 - parent[3] ** 2, 0.0))
+    bx, by, bz = parent[1] / e, parent[2] / e, parent[3] / e
+    b2 = bx * bx + by * by + bz * bz
+    gamma = e / mass
+    return bx, by, bz, gamma, (gamma - 1.0) / b2 if b2 > 0.0 else 0.0
+
+
+@numba.njit(cache=True, inline="always")
+def lab_point(
+    p: np.ndarray, r: np.ndarray, frame: tuple, turned: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """One rest-frame four-vector ``p`` (4,) to the lab into ``out`` (4,): turned by ``r``,
+    then boosted by ``frame`` (both from :func:`lab_frame`; ``turned`` is scratch (4,))."""
+    turned[0] = p[0]
+    _rotate_into(r, p[1], p[2], p[3], turned)
+    bx, by, bz, gamma, g = frame
+    _boost_by(turned, bx, by, bz, gamma, g, out)
+
+
 @numba.njit(cache=True)
 def _to_lab_rows(
     rest: tuple, direction: np.ndarray, parent: np.ndarray, out: np.ndarray
@@ -185,17 +213,6 @@ def _to_lab_rows(
     r = np.empty((3, 3))
     turned = np.empty(4)
     for i in range(direction.shape[0]):
-        _rotation(direction[i], r)
-        e = parent[i, 0]
-        mass = math.sqrt(
-            max(e * e - parent[i, 1] ** 2 - parent[i, 2] ** 2 - parent[i, 3] ** 2, 0.0)
-        )
-        bx, by, bz = parent[i, 1] / e, parent[i, 2] / e, parent[i, 3] / e
-        b2 = bx * bx + by * by + bz * bz
-        gamma = e / mass
-        g = (gamma - 1.0) / b2 if b2 > 0.0 else 0.0
+        frame = lab_frame(direction[i], parent[i], r)
         for j in range(len(rest)):
-            p = rest[j][i]
-            turned[0] = p[0]
-            _rotate_into(r, p[1], p[2], p[3], turned)
-            _boost_by(turned, bx, by, bz, gamma, g, out[j, i])
+            lab_point(rest[j][i], r, frame, turned, out[j, i])

@@ -123,8 +123,17 @@ def _fly_rows(
     later: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     for i in range(distance.size):
-        p = math.sqrt(p4[i, 1] ** 2 + p4[i, 2] ** 2 + p4[i, 3] ** 2)
-        step = distance[i] / p if p > 0.0 else 0.0
-        for a in range(3):
-            position[i, a] = origin[i, a] + step * p4[i, a + 1]
-        later[i] = time[i] + step * p4[i, 0] / C_CM_PER_NS
+        later[i] = fly_point(origin[i], time[i], p4[i], distance[i], position[i])
+
+
+@numba.njit(cache=True, inline="always")
+def fly_point(
+    origin: np.ndarray, time: float, p4: np.ndarray, distance: float, position: np.ndarray
+) -> float:  # pragma: no cover - compiled
+    """:func:`fly` for one particle: its position into ``position`` (the first 3 entries),
+    its time returned."""
+    p = math.sqrt(p4[1] ** 2 + p4[2] ** 2 + p4[3] ** 2)
+    step = distance / p if p > 0.0 else 0.0
+    for a in range(3):
+        position[a] = origin[a] + step * p4[a + 1]
+    return time + step * p4[0] / C_CM_PER_NS

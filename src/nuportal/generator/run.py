@@ -26,10 +26,12 @@ flight misses the decay volume (P = 0) are not written.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 from nuportal import __version__
@@ -38,7 +40,13 @@ from nuportal.errors import NuportalError
 from nuportal.experiments.catalogue import DetectorVolume, Experiment, get_experiment
 from nuportal.experiments.fluxes import Flux
 from nuportal.generator import lorentz
-from nuportal.generator.chain import FINAL_STATES, DecayMode, decay_modes, sample_decay
+from nuportal.generator.chain import (
+    FINAL_STATES,
+    DecayMode,
+    DecaySample,
+    decay_modes,
+    sample_decay,
+)
 from nuportal.generator.events import (
     EVENT_COLUMNS,
     STATUS_BEAM,
@@ -53,7 +61,8 @@ from nuportal.generator.events import (
     tree_stored_rows,
     vertex_places,
 )
-from nuportal.generator.placement import fly, forced_decay, free_decay
+from nuportal.generator.lorentz import lab_frame, lab_point
+from nuportal.generator.placement import fly, fly_point, forced_decay, free_decay
 from nuportal.generator.production import ProductionSampler
 from nuportal.models import Model
 from nuportal.physics.decays.channels import decay_table, particles
@@ -85,6 +94,8 @@ CHUNK = 10_000
 #: stored four-momenta per event reserved by :meth:`EventGenerator.generate` (address space
 #: only)
 STORED_BOUND = 16
+#: statuses of the primary rows of an event: ν, target, recoil, N
+PRIMARY_STATUS = (STATUS_BEAM, STATUS_TARGET, STATUS_FINAL, STATUS_DECAYED)
 
 
 @dataclass
@@ -457,13 +468,17 @@ class EventGenerator:
                 antiparticle=case.flavour < 0,
                 weighted=self.weighted_decays,
             )
-            products = lorentz.to_lab(sampled.momenta, direction[sel], k2[sel])
             group.weight = group.weight * sampled.weight
+            pid = process_ids[m_index] if process_ids else m_index
+            if not displaced and mode.daughter < 3:  # the common case: straight to the record
+                decay = self._record(mode, group, sampled, direction[sel], k2[sel])
+                pieces.append(self._assemble(case, mode, group, decay, pid))
+                continue
+            products = lorentz.to_lab(sampled.momenta, direction[sel], k2[sel])
             places, factor = self._product_places(
                 mode, products, group.decay, group.t_dec, displaced
             )
             group.weight = group.weight * factor
-            pid = process_ids[m_index] if process_ids else m_index
             decay = _Decay(products, sampled.pdgs, sampled.conjugate, places)
             if sampled.daughter_spin is not None:  # N_j's spin four-vector, to the lab
                 (decay.spin,) = lorentz.to_lab([sampled.daughter_spin], direction[sel], k2[sel])
@@ -488,6 +503,48 @@ class EventGenerator:
         lo, hi = self.decay_volume.shape.bounding_box()
         size = float(np.min(np.asarray(hi) - np.asarray(lo)))
         return ctau * self._max_energy / m_med > SHORT_MEDIATOR_FRACTION * size
+
+    def _record(
+        self,
+        mode: DecayMode,
+        state: _State,
+        sampled: DecaySample,
+        direction: np.ndarray,
+        parent: np.ndarray,
+    ) -> _Decay:
+        """The decay of a mode without a heavy daughter and with a prompt or freely flying
+        mediator, written into the blocks of the event record in one compiled pass
+        (:func:`_record_rows`): the stored momenta of :meth:`_assemble` (ν_in, then the
+        final-state products taken to the lab as :func:`~nuportal.generator.lorentz.to_lab`
+        does) and the vertices (interaction, N decay and, for a cascade, the mediator decay
+        at the exponential distance of :meth:`_product_places` along its flight, from the
+        same random numbers: ``rng.exponential(λ)`` is λ × a standard exponential)."""
+        n, count = len(state.weight), len(sampled.pdgs)
+        status = [*PRIMARY_STATUS, *_product_rows(mode, count, 3, 4)[0]]
+        stored_rows = tree_stored_rows(status, recoil=2)
+        slots = np.array(
+            [stored_rows.index(r) if r in stored_rows else -1 for r in range(4, 4 + count)]
+        )
+        cascade = mode.mediator_pdg != 0
+        vertex = [0] * 4 + [2 if cascade and i >= 2 else 1 for i in range(count)]
+        stored = np.empty((n, len(stored_rows), 4))
+        vertices = np.empty((n, 2 + cascade, 4))
+        ctau, m_med = self._mediators[mode.mediator_pdg] if cascade else (0.0, 1.0)
+        expo = self.rng.standard_exponential(n if cascade else 0)
+        _record_rows(
+            tuple(_rows(p) for p in sampled.momenta),
+            slots,
+            _rows(direction),
+            _rows(parent),
+            _rows(state.k1),
+            ((_rows(state.vertex), _rows(state.t_int)), (_rows(state.decay), _rows(state.t_dec))),
+            (1 if cascade else -1, m_med, ctau),
+            expo,
+            stored,
+            vertices,
+        )
+        record = (stored, vertices, np.array(vertex, np.int8))
+        return _Decay([], sampled.pdgs, sampled.conjugate, [], record=record)
 
     def _product_places(
         self,
@@ -624,7 +681,7 @@ class EventGenerator:
     ) -> Events:
         """One Events batch: the primary particles, the decay products of ``mode`` and,
         with ``secondary``, those of the heavy daughter N_j (first product, row 4)."""
-        products, pdgs = decay.momenta, decay.pdgs
+        pdgs = decay.pdgs
         n = len(state.weight)
         heavy_pdg = self.model.heavy[self.model.heavy_index(case.heavy) - 3].pdgid
         if case.flavour < 0 and not self.model.majorana:
@@ -632,38 +689,37 @@ class EventGenerator:
         primaries = [case.flavour, case.target_pdg, case.target_pdg, heavy_pdg]
         # the PDG numbers of the products are fixed by the CP conjugation of each decay
         pdg_cols, kinds = list(pdgs), decay.conjugate.astype(np.int64)
-        status = [STATUS_BEAM, STATUS_TARGET, STATUS_FINAL, STATUS_DECAYED]
-        mother = [-1, -1, 0, 0]
-        cascade = mode.mediator_pdg != 0
-        for i in range(len(pdgs)):
-            status.append(STATUS_DECAYED if cascade and i == 1 else STATUS_FINAL)
-            mother.append(5 if cascade and i >= 2 else 3)  # the mediator is row 5
-        momenta = {0: state.k1, **{4 + i: p for i, p in enumerate(products)}}
+        status, mother = list(PRIMARY_STATUS), [-1, -1, 0, 0]
+        rows = _product_rows(mode, len(pdgs), 3, 4)
+        status += rows[0]
+        mother += rows[1]
+        momenta = {0: state.k1, **{4 + i: p for i, p in enumerate(decay.momenta)}}
         places = [(state.vertex, state.t_int)] * 4 + list(decay.places)
         if secondary is not None:
             status[4] = STATUS_DECAYED
             start = len(status)
             pdg_cols += list(secondary.decay.pdgs)
             kinds += 2 * secondary.decay.conjugate
-            cascade2 = secondary.mode.mediator_pdg != 0
-            for i in range(len(secondary.decay.pdgs)):
-                status.append(STATUS_DECAYED if cascade2 and i == 1 else STATUS_FINAL)
-                mother.append(start + 1 if cascade2 and i >= 2 else 4)
+            rows = _product_rows(secondary.mode, len(secondary.decay.pdgs), 4, start)
+            status += rows[0]
+            mother += rows[1]
             momenta.update({start + i: p for i, p in enumerate(secondary.decay.momenta)})
             places += secondary.decay.places
-
-        vertices, vertex = vertex_places(places)  # 0: interaction, 1: N decay, ...
+        stored_rows = tree_stored_rows(status, recoil=2)
+        if decay.record is None:
+            vertices, vertex = vertex_places(places)  # 0: interaction, 1: N decay, ...
+            stored = np.empty((n, len(stored_rows), 4))
+            pack([momenta[r] for r in stored_rows], stored)
+        else:
+            stored, vertices, vertex = decay.record
         # one layout per kind of conjugation present
         present = np.flatnonzero(np.bincount(kinds, minlength=4))
         first = [int(np.argmax(kinds == k)) for k in present]
-        rows = (tuple(status), tuple(mother), tuple(vertex.tolist()), case.sampler.ups.m_target)
+        shared = (tuple(status), tuple(mother), tuple(vertex.tolist()), case.sampler.ups.m_target)
         layouts = tuple(
-            self._layout((*primaries, *(int(c[i]) for c in pdg_cols)), *rows) for i in first
+            self._layout((*primaries, *(int(c[i]) for c in pdg_cols)), *shared) for i in first
         )
         kinds = np.searchsorted(present, kinds)
-        stored_rows = tree_stored_rows(status, recoil=2)
-        stored = np.empty((n, len(stored_rows), 4))
-        pack([momenta[r] for r in stored_rows], stored)
         event = {
             "weight": state.weight,
             "process": np.full(n, process_id),
@@ -684,6 +740,65 @@ class EventGenerator:
     ) -> Layout:
         """The decay-tree layout of a kind of event (the recoil is row 2), built once."""
         return Layout.decay_tree(pdg, status, mother, vertex, target_mass, recoil=2)
+
+
+def _product_rows(
+    mode: DecayMode, count: int, parent: int, start: int
+) -> tuple[list[int], list[int]]:
+    """Statuses and mothers of the ``count`` decay products (rows ``start``, ``start`` + 1, ...)
+    of the particle at row ``parent``: final daughters of the parent, except in a cascade,
+    where the mediator (the second product) is decayed and the mother of those after it."""
+    cascade = mode.mediator_pdg != 0
+    status = [STATUS_DECAYED if cascade and i == 1 else STATUS_FINAL for i in range(count)]
+    mother = [start + 1 if cascade and i >= 2 else parent for i in range(count)]
+    return status, mother
+
+
+@numba.njit(cache=True)
+def _record_rows(
+    rest: tuple,
+    slots: np.ndarray,
+    direction: np.ndarray,
+    parent: np.ndarray,
+    beam: np.ndarray,
+    places: tuple,
+    mediator: tuple,
+    expo: np.ndarray,
+    stored: np.ndarray,
+    vertices: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """The body of :meth:`EventGenerator._record`, event by event: ``beam`` into stored slot
+    0, the rest-frame products to the lab (:func:`~nuportal.generator.lorentz.lab_point`)
+    into their ``slots`` (−1: not stored, the mediator), the (position, time) ``places``
+    into the first vertices, and for ``mediator`` = (its product index, mass, cτ) with
+    index ≥ 0 its decay vertex after a flight of (|p|/m) cτ × ``expo`` (one standard
+    exponential per event) from the last place
+    (:func:`~nuportal.generator.placement.fly_point`)."""
+    r = np.empty((3, 3))
+    turned, lab = np.empty(4), np.empty(4)
+    index, mass, ctau = mediator
+    last = len(places) - 1
+    for i in range(direction.shape[0]):
+        frame = lab_frame(direction[i], parent[i], r)
+        for c in range(4):
+            stored[i, 0, c] = beam[i, c]
+        for j in range(len(rest)):
+            lab_point(rest[j][i], r, frame, turned, stored[i, slots[j]] if slots[j] >= 0 else lab)
+        for k in range(len(places)):
+            position, time = places[k]
+            for a in range(3):
+                vertices[i, k, a] = position[i, a]
+            vertices[i, k, 3] = time[i]
+        if index >= 0:
+            length = math.sqrt(lab[1] ** 2 + lab[2] ** 2 + lab[3] ** 2) / mass * ctau
+            origin = vertices[i, last]
+            vertices[i, last + 1, 3] = fly_point(
+                origin, origin[3], lab, length * expo[i], vertices[i, last + 1]
+            )
+
+
+def _rows(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 def _rows_where(mask: np.ndarray) -> np.ndarray | slice:
@@ -730,6 +845,10 @@ class _Decay:
     conjugate: np.ndarray
     places: list[tuple[np.ndarray, np.ndarray]]
     spin: np.ndarray | None = None  # polarisation four-vector of a heavy daughter N_j (lab)
+    #: the stored momenta (n, s, 4), vertices (n, V, 4) and vertex index of each row, already
+    #: written for the event record by :meth:`EventGenerator._record` (then ``momenta`` and
+    #: ``places`` are empty)
+    record: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
     def select(self, mask: np.ndarray) -> _Decay:
         """The events where ``mask`` is true."""
