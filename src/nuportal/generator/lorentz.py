@@ -171,11 +171,27 @@ def _orient_rows(
 ) -> None:  # pragma: no cover
     r = np.empty((3, 3))
     for i in range(p4.shape[0]):
-        _rotation(direction[i], r)
-        c, s = math.cos(phi[i]), math.sin(phi[i])
-        x, y = c * p4[i, 1] - s * p4[i, 2], s * p4[i, 1] + c * p4[i, 2]
-        out[i, 0] = p4[i, 0]
-        _rotate_into(r, x, y, p4[i, 3], out[i])
+        orient_point(p4[i], phi[i], direction[i], r, out[i])
+
+
+@numba.njit(cache=True, inline="always")
+def orient_point(
+    p: np.ndarray, phi: float, direction: np.ndarray, r: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """:func:`orient` for one four-vector ``p`` (4,) into ``out`` (4,; may be ``p``);
+    ``r`` is scratch (3, 3)."""
+    _rotation(direction, r)
+    c, s = math.cos(phi), math.sin(phi)
+    x, y = c * p[1] - s * p[2], s * p[1] + c * p[2]
+    out[0] = p[0]
+    _rotate_into(r, x, y, p[3], out)
+
+
+@numba.njit(cache=True, inline="always")
+def length3(v: np.ndarray) -> float:  # pragma: no cover - compiled
+    """The length of the three-vector ``v`` (3,), summed as :func:`norm` sums (numpy's
+    einsum adds x² + z², then y²), so that compiled and numpy lengths agree bit for bit."""
+    return math.sqrt((v[0] * v[0] + v[2] * v[2]) + v[1] * v[1])
 
 
 @numba.njit(cache=True, inline="always")

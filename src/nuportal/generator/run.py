@@ -26,7 +26,6 @@ flight misses the decay volume (P = 0) are not written.
 from __future__ import annotations
 
 import functools
-import math
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -61,7 +60,7 @@ from nuportal.generator.events import (
     tree_stored_rows,
     vertex_places,
 )
-from nuportal.generator.lorentz import lab_frame, lab_point
+from nuportal.generator.lorentz import lab_frame, lab_point, length3, orient_point
 from nuportal.generator.placement import fly, fly_point, forced_decay, free_decay
 from nuportal.generator.production import ProductionSampler
 from nuportal.models import Model
@@ -405,15 +404,22 @@ class EventGenerator:
         prod = case.sampler.sample(n, rng)
         weight = prod.weight * self.pot * case.count
         vertex = case.volume.shape.sample(n, rng)
-        offset = vertex - self.source
-        baseline = lorentz.norm(offset)  # from the source (the target) to the interaction
-        beam = offset / baseline[:, None]
         k1, k2 = prod.k1, prod.k2  # lab momenta of ν and N, both along +z
         phi = rng.uniform(0.0, 2.0 * np.pi, n)
         # ν along the beam, N turned by φ about it (the target at rest and the recoil by
-        # conservation are derived by the events' layout)
-        k1[:, 1:] = k1[:, :1] * beam
-        k2 = lorentz.orient(k2, phi, beam)
+        # conservation are derived by the events' layout), N's flight and the time of the
+        # interaction, in one pass
+        table = self.tables[case.heavy]
+        direction, decay_length, t_int = np.empty((n, 3)), np.empty(n), np.empty(n)
+        _interaction_rows(
+            _rows(vertex),
+            _rows(self.source),
+            _rows(phi),
+            (heavy.mass, table.ctau_cm),
+            k1,
+            k2,
+            (direction, decay_length, t_int),
+        )
         # decay mode
         brs = np.array([m.branching for m in case.modes])
         pick = rng.choice(len(brs), size=n, p=brs / brs.sum()) if len(brs) > 1 else np.zeros(n, int)
@@ -421,11 +427,6 @@ class EventGenerator:
         self._produced = float(weight.sum())  # expected events before the decay position
         # decay vertex of N: forced into the decay volume (or free with --unforced); for a
         # mode whose mediator is displaced, N decays freely and the mediator's decay is forced
-        table = self.tables[case.heavy]
-        p_abs = lorentz.norm(k2[:, 1:])
-        direction = k2[:, 1:] / p_abs[:, None]
-        decay_length = p_abs / heavy.mass * table.ctau_cm
-        t_int = baseline / C_CM_PER_NS
         pieces = []
         for m_index, mode in enumerate(case.modes):
             sel = _rows_where(pick == m_index)
@@ -755,6 +756,42 @@ def _product_rows(
 
 
 @numba.njit(cache=True)
+def _interaction_rows(
+    vertex: np.ndarray,
+    source: np.ndarray,
+    phi: np.ndarray,
+    heavy: tuple,
+    k1: np.ndarray,
+    k2: np.ndarray,
+    out: tuple,
+) -> None:  # pragma: no cover - compiled
+    """The lab kinematics of the interactions, event by event: the beam direction b̂ from
+    ``source`` to the ``vertex``; the neutrino ``k1`` set along b̂ and the heavy lepton ``k2``
+    turned by ``phi`` about z, then +z to b̂ (both given along +z and overwritten;
+    :func:`~nuportal.generator.lorentz.orient_point`); into ``out`` = (direction, decay
+    length, time): N's direction of flight, its mean lab decay length (|p|/m) cτ for
+    ``heavy`` = (m, cτ), and the time of the interaction (baseline / c, the neutrino made
+    at the source at t = 0)."""
+    direction, decay_length, t_int = out
+    mass, ctau = heavy
+    r = np.empty((3, 3))
+    beam = np.empty(3)
+    for i in range(phi.size):
+        for a in range(3):
+            beam[a] = vertex[i, a] - source[a]
+        baseline = length3(beam)
+        for a in range(3):
+            beam[a] = beam[a] / baseline
+            k1[i, a + 1] = k1[i, 0] * beam[a]
+        orient_point(k2[i], phi[i], beam, r, k2[i])
+        p = length3(k2[i, 1:])
+        for a in range(3):
+            direction[i, a] = k2[i, a + 1] / p
+        decay_length[i] = p / mass * ctau
+        t_int[i] = baseline / C_CM_PER_NS
+
+
+@numba.njit(cache=True)
 def _record_rows(
     rest: tuple,
     slots: np.ndarray,
@@ -790,7 +827,7 @@ def _record_rows(
                 vertices[i, k, a] = position[i, a]
             vertices[i, k, 3] = time[i]
         if index >= 0:
-            length = math.sqrt(lab[1] ** 2 + lab[2] ** 2 + lab[3] ** 2) / mass * ctau
+            length = length3(lab[1:]) / mass * ctau
             origin = vertices[i, last]
             vertices[i, last + 1, 3] = fly_point(
                 origin, origin[3], lab, length * expo[i], vertices[i, last + 1]
