@@ -54,7 +54,7 @@ def rotate_about_z(p4: np.ndarray, phi: np.ndarray) -> np.ndarray:
 def boost(p4: np.ndarray, parent: np.ndarray) -> np.ndarray:
     """Boost four-vectors from the rest frame of ``parent`` (n, 4) to the frame where the
     parent has four-momentum ``parent``."""
-    p4, parent = _rows(p4), _rows(parent)
+    p4, parent = rows(p4), rows(parent)
     out = np.empty_like(p4)
     _boost_rows(p4, parent, out)
     return out
@@ -70,9 +70,9 @@ def orient(p4: np.ndarray, phi: np.ndarray, direction: np.ndarray) -> np.ndarray
     division by 1 + d_z → 0. The two conventions differ by a rotation about d̂, which is
     irrelevant for the azimuthally random configurations of the generator.
     """
-    p4 = _rows(p4)
+    p4 = rows(p4)
     out = np.empty_like(p4)
-    _orient_rows(p4, np.ascontiguousarray(phi, dtype=np.float64), _rows(direction), out)
+    _orient_rows(p4, rows(phi), rows(direction), out)
     return out
 
 
@@ -82,9 +82,9 @@ def to_lab(rest: list[np.ndarray], direction: np.ndarray, parent: np.ndarray) ->
     the parent's four-momentum ``parent`` (n, 4)."""
     if not rest:
         return []
-    products = tuple(_rows(p) for p in rest)  # read in place, not stacked into one copy
+    products = tuple(rows(p) for p in rest)  # read in place, not stacked into one copy
     out = np.empty((len(products), *products[0].shape))
-    _to_lab_rows(products, _rows(direction), _rows(parent), out)
+    _to_lab_rows(products, rows(direction), rows(parent), out)
     return list(out)
 
 
@@ -98,13 +98,14 @@ def rest_polarisation(s4: np.ndarray, p4: np.ndarray) -> np.ndarray:
     S goes from frame to frame like a momentum (:func:`to_lab`); a rest frame reached by a
     pure boost from the lab has the lab's axes, so with S and p in the lab, P⃗ is the spin
     axis of the particle's decay there (turn its +z to P̂ with :func:`to_lab`)."""
-    s4, p4 = _rows(s4), _rows(p4)
+    s4, p4 = rows(s4), rows(p4)
     energy = p4[:, 0]
     mass = np.sqrt(np.maximum(energy**2 - np.einsum("ij,ij->i", p4[:, 1:], p4[:, 1:]), 0.0))
     return s4[:, 1:] - (s4[:, 0] / (energy + mass))[:, None] * p4[:, 1:]
 
 
-def _rows(a: np.ndarray) -> np.ndarray:
+def rows(a: np.ndarray) -> np.ndarray:
+    """``a`` as the compiled kernels take it: C-contiguous float64 (no copy if it is)."""
     return np.ascontiguousarray(a, dtype=np.float64)
 
 

@@ -18,6 +18,7 @@ import numba
 import numpy as np
 
 from nuportal.experiments.geometry import Volume
+from nuportal.generator.lorentz import rows
 from nuportal.units import C_CM_PER_NS
 
 
@@ -48,7 +49,7 @@ def forced_decay(
     n = len(origin)
     pick_r, inverse_r = rng.random(n), rng.random(n)
     distance, probability = np.empty(n), np.empty(n)
-    lam = np.ascontiguousarray(decay_length, dtype=np.float64)
+    lam = rows(decay_length)
     _forced_rows(intervals, lam, pick_r, inverse_r, distance, probability)
     return distance, probability
 
@@ -105,12 +106,8 @@ def fly(
     and ``time`` (n,; ns) is after flying ``distance`` (n,; cm) along its momentum:
     x = x₀ + d p⃗/|p⃗|, t = t₀ + d E/(|p⃗| c) (one compiled pass; at rest it stays put)."""
     position, later = np.empty((len(distance), 3)), np.empty(len(distance))
-    _fly_rows(_rows(origin), _rows(time), _rows(p4), _rows(distance), position, later)
+    _fly_rows(rows(origin), rows(time), rows(p4), rows(distance), position, later)
     return position, later
-
-
-def _rows(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 @numba.njit(cache=True)

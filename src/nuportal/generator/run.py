@@ -60,7 +60,7 @@ from nuportal.generator.events import (
     tree_stored_rows,
     vertex_places,
 )
-from nuportal.generator.lorentz import lab_frame, lab_point, length3, orient_point
+from nuportal.generator.lorentz import lab_frame, lab_point, length3, orient_point, rows
 from nuportal.generator.placement import fly, fly_point, forced_decay, free_decay
 from nuportal.generator.production import ProductionSampler
 from nuportal.models import Model
@@ -412,9 +412,9 @@ class EventGenerator:
         table = self.tables[case.heavy]
         direction, decay_length, t_int = np.empty((n, 3)), np.empty(n), np.empty(n)
         _interaction_rows(
-            _rows(vertex),
-            _rows(self.source),
-            _rows(phi),
+            rows(vertex),
+            rows(self.source),
+            rows(phi),
             (heavy.mass, table.ctau_cm),
             k1,
             k2,
@@ -533,12 +533,12 @@ class EventGenerator:
         ctau, m_med = self._mediators[mode.mediator_pdg] if cascade else (0.0, 1.0)
         expo = self.rng.standard_exponential(n if cascade else 0)
         _record_rows(
-            tuple(_rows(p) for p in sampled.momenta),
+            tuple(rows(p) for p in sampled.momenta),
             slots,
-            _rows(direction),
-            _rows(parent),
-            _rows(state.k1),
-            ((_rows(state.vertex), _rows(state.t_int)), (_rows(state.decay), _rows(state.t_dec))),
+            rows(direction),
+            rows(parent),
+            rows(state.k1),
+            ((rows(state.vertex), rows(state.t_int)), (rows(state.decay), rows(state.t_dec))),
             (1 if cascade else -1, m_med, ctau),
             expo,
             stored,
@@ -691,9 +691,9 @@ class EventGenerator:
         # the PDG numbers of the products are fixed by the CP conjugation of each decay
         pdg_cols, kinds = list(pdgs), decay.conjugate.astype(np.int64)
         status, mother = list(PRIMARY_STATUS), [-1, -1, 0, 0]
-        rows = _product_rows(mode, len(pdgs), 3, 4)
-        status += rows[0]
-        mother += rows[1]
+        product_status, product_mother = _product_rows(mode, len(pdgs), 3, 4)
+        status += product_status
+        mother += product_mother
         momenta = {0: state.k1, **{4 + i: p for i, p in enumerate(decay.momenta)}}
         places = [(state.vertex, state.t_int)] * 4 + list(decay.places)
         if secondary is not None:
@@ -701,9 +701,11 @@ class EventGenerator:
             start = len(status)
             pdg_cols += list(secondary.decay.pdgs)
             kinds += 2 * secondary.decay.conjugate
-            rows = _product_rows(secondary.mode, len(secondary.decay.pdgs), 4, start)
-            status += rows[0]
-            mother += rows[1]
+            product_status, product_mother = _product_rows(
+                secondary.mode, len(secondary.decay.pdgs), 4, start
+            )
+            status += product_status
+            mother += product_mother
             momenta.update({start + i: p for i, p in enumerate(secondary.decay.momenta)})
             places += secondary.decay.places
         stored_rows = tree_stored_rows(status, recoil=2)
@@ -832,10 +834,6 @@ def _record_rows(
             vertices[i, last + 1, 3] = fly_point(
                 origin, origin[3], lab, length * expo[i], vertices[i, last + 1]
             )
-
-
-def _rows(a: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 def _rows_where(mask: np.ndarray) -> np.ndarray | slice:
